@@ -1,0 +1,1 @@
+export { createModdle, SF_NAMESPACE_URI } from './create-moddle.js';

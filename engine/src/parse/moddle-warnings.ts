@@ -1,0 +1,55 @@
+import type { ModdleWarning } from 'bpmn-moddle';
+import type { Problem } from '../model/problem.js';
+import type { ElementLocator } from './element-locator.js';
+
+/**
+ * bpmn-moddle only *warns* when a reference cannot be resolved and then leaves the property empty,
+ * which would turn e.g. a dangling `targetRef` into a silently missing flow target. We refuse those.
+ * Diagram (BPMNDI) references are the exception: a stale shape never changes execution, and real
+ * Modeler exports carry them. Everything else (unknown foreign elements/attributes, duplicate ids)
+ * is reported as a warning only, so vendor files with their own extensions still import.
+ */
+/**
+ * References to data types and foreign definitions (often XSD or Java types like `java:Boolean`,
+ * which BPMN lets vendors import from elsewhere). They describe data, never the flow, so a missing
+ * target cannot change execution: warning only.
+ */
+const TYPE_REFERENCES: ReadonlySet<string> = new Set([
+  'bpmn:itemSubjectRef',
+  'bpmn:structureRef',
+  'bpmn:evaluatesToTypeRef',
+  'bpmn:definition',
+  'bpmn:typeRef',
+  'bpmn:dataStoreRef',
+]);
+
+export function warningToProblem(warning: ModdleWarning, locate: ElementLocator): Problem {
+  const element = warning.element as { id?: unknown; $type?: unknown } | undefined;
+  const elementId = typeof element?.id === 'string' ? element.id : undefined;
+  const elementType = typeof element?.$type === 'string' ? element.$type : 'element';
+  const where = locate(elementId);
+  const base = { elementId, line: where?.line, column: where?.column };
+  const unresolved = /^unresolved reference <(.*)>$/.exec(warning.message);
+  if (unresolved) {
+    const missing = unresolved[1] ?? String(warning.value);
+    const property = warning.property ?? 'reference';
+    const inDiagram = elementType.startsWith('bpmndi:') || property.startsWith('bpmndi:');
+    const toType = TYPE_REFERENCES.has(property);
+    return {
+      ...base,
+      code: inDiagram ? 'unresolved-diagram-reference' : toType ? 'unresolved-type-reference' : 'unresolved-reference',
+      message: `${elementType} "${elementId ?? '?'}" refers to "${missing}" (${property}), which does not exist in this file`,
+      severity: inDiagram || toType ? 'warning' : 'error',
+    };
+  }
+  return {
+    ...base,
+    code: 'xml-warning',
+    message: `${truncate(warning.message, 300)}${elementId ? ` (at ${elementType} "${elementId}")` : ''}`,
+    severity: 'warning',
+  };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,94 @@
+import type { FlowNode } from '../model/flow-node.js';
+import { evalString, evalStringList, evalValue } from './expressions.js';
+import { IncidentError } from './incident-error.js';
+import type { JobState, TaskState } from './instance-state.js';
+import type { Run } from './run.js';
+
+/** Job type handed to the host for business-rule tasks bound to a SafeFlow rule set. */
+export const RULE_SET_JOB_TYPE = 'safeflow:rule-set';
+/** Job type for business-rule tasks bound to a DMN decision (`zeebe:calledDecision`). */
+export const DECISION_JOB_TYPE = 'safeflow:decision';
+
+/** Globally unique id of the task or job of an element instance. */
+export function workItemId(run: Run, key: number): string {
+  return `${run.state.id}.${key}`;
+}
+
+/** Work the engine does not do itself: it becomes a job the host runs and answers. */
+export function createJob(run: Run, node: FlowNode, key: number): void {
+  const vars = run.visibleVars(key);
+  let type: string;
+  let retries = 3;
+  let headers: Record<string, string> = {};
+  if (node.job) {
+    type = evalString(node.job.type, vars, `job type of '${node.id}'`);
+    const r = Number(evalValue(node.job.retries, vars, `retries of '${node.id}'`));
+    if (!Number.isInteger(r) || r < 0) {
+      throw new IncidentError('EXTRACT_VALUE_ERROR', `retries of '${node.id}' must be a whole number ≥ 0`);
+    }
+    retries = r;
+    headers = { ...node.job.headers };
+  } else if (node.ruleSetId) {
+    type = RULE_SET_JOB_TYPE;
+    headers = { ruleSetId: node.ruleSetId };
+  } else if (node.extensions && typeof node.extensions.calledDecision === 'object' && node.extensions.calledDecision) {
+    type = DECISION_JOB_TYPE;
+    const d = node.extensions.calledDecision as Record<string, unknown>;
+    for (const [k, v] of Object.entries(d)) if (typeof v === 'string') headers[k] = v;
+  } else {
+    throw new IncidentError('EXTRACT_VALUE_ERROR', `'${node.id}' has no job type (zeebe:taskDefinition)`);
+  }
+  const job: JobState = {
+    key: workItemId(run, key),
+    elementKey: key,
+    elementId: node.id,
+    type,
+    retries,
+    headers,
+    createdAt: run.ctx.now,
+  };
+  run.emit('job.created', { elementId: node.id, key }, { job });
+  if (retries === 0) {
+    run.raiseIncident(
+      new IncidentError('JOB_NO_RETRIES', `job '${job.key}' of '${node.id}' was created with 0 retries`),
+      run.el(key),
+      { op: 'job', jobKey: job.key },
+      job.key,
+    );
+  }
+}
+
+export function createUserTask(run: Run, node: FlowNode, key: number): void {
+  const vars = run.visibleVars(key);
+  const ut = node.userTask ?? {};
+  const what = (field: string) => `${field} of user task '${node.id}'`;
+  const task: TaskState = {
+    id: workItemId(run, key),
+    key,
+    elementId: node.id,
+    candidateGroups: evalStringList(ut.candidateGroups, vars, what('candidate groups')),
+    candidateUsers: evalStringList(ut.candidateUsers, vars, what('candidate users')),
+    candidateRoles: evalStringList(ut.candidateRoles, vars, what('candidate roles')),
+    createdAt: run.ctx.now,
+  };
+  if (node.name) task.name = node.name;
+  if (ut.assignee) {
+    const a = evalValue(ut.assignee, vars, what('assignee'));
+    if (a !== null && a !== undefined && a !== '') task.assignee = String(a);
+  }
+  if (ut.formKey) task.formKey = ut.formKey;
+  if (ut.formId) task.formId = ut.formId;
+  if (ut.dueDate) {
+    const d = evalValue(ut.dueDate, vars, what('due date'));
+    if (d !== null && d !== undefined) task.due = String(d);
+  }
+  if (ut.followUpDate) {
+    const d = evalValue(ut.followUpDate, vars, what('follow-up date'));
+    if (d !== null && d !== undefined) task.followUp = String(d);
+  }
+  if (ut.priority) {
+    const p = Number(evalValue(ut.priority, vars, what('priority')));
+    if (Number.isFinite(p)) task.priority = p;
+  }
+  run.emit('task.created', { elementId: node.id, key }, { task });
+}

@@ -1,0 +1,231 @@
+/**
+ * The camunda8 corpus: every file deploys into one shared Engine (so call activities resolve), then
+ * each executable process is started as the manifest's `startHow` says, with its `startVariables`,
+ * and must reach its `firstWaitStates` (active elements, open user tasks, jobs).
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+import { corpusFiles } from './corpus-paths.js';
+import {
+  createEngine,
+  deploymentProblems,
+  describeError,
+  type ConformanceEngine,
+  type InstanceView,
+} from './engine-access.js';
+
+export interface ManifestEntry {
+  file: string;
+  processIds: string[];
+  executable: boolean;
+  executableByProcess: Record<string, boolean>;
+  jobTypes: string[];
+  implicitJobTypes?: string[];
+  startHow: string;
+  startVariables: Record<string, unknown> | null;
+  firstWaitStates: Record<string, string[]>;
+  messages: Array<{ name: string; correlationKey: string | null; usedBy: string[] }>;
+}
+
+export function loadManifest(root: string): ManifestEntry[] {
+  return JSON.parse(readFileSync(join(root, 'camunda8', 'manifest.json'), 'utf8')) as ManifestEntry[];
+}
+
+export interface ProcessRun {
+  processId: string;
+  how: string;
+  /** `reached`, `not-reached`, or `skipped` (not startable by design). */
+  verdict: 'reached' | 'not-reached' | 'skipped';
+  expected: string[];
+  missing: string[];
+  state?: string;
+  active: string[];
+  jobs: Array<{ elementId: string; type: string }>;
+  tasks: string[];
+  note: string;
+}
+
+export interface Camunda8RunOutcome {
+  file: string;
+  /** Whether the file is part of the shared deployment. */
+  deployedShared: boolean;
+  runs: ProcessRun[];
+}
+
+const CAMUNDA8_EPOCH = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+interface SharedEngine {
+  engine: ConformanceEngine;
+  deployed: Set<string>;
+  clock: { now: number };
+  /** How the shared deployment went (all at once, or file by file after a refusal). */
+  mode: string;
+}
+
+let shared: Promise<SharedEngine> | undefined;
+
+/** One Engine per worker with every deployable camunda8 file. */
+function sharedEngine(root: string): Promise<SharedEngine> {
+  shared ??= (async () => {
+    const clock = { now: CAMUNDA8_EPOCH };
+    const engine = await createEngine(() => clock.now);
+    const files = corpusFiles(root, 'camunda8');
+    const resources = files.map((path) => ({ name: basename(path), content: new Uint8Array(readFileSync(path)) }));
+    const deployed = new Set<string>();
+    try {
+      await engine.deploy(resources);
+      for (const r of resources) deployed.add(r.name);
+      return { engine, deployed, clock, mode: 'all files in one deployment' };
+    } catch (error) {
+      if (!deploymentProblems(error)) throw error;
+    }
+    // One refused file refuses the whole deployment: deploy the others one by one.
+    for (const resource of resources) {
+      try {
+        await engine.deploy([resource]);
+        deployed.add(resource.name);
+      } catch {
+        // reported by the per-file import
+      }
+    }
+    return { engine, deployed, clock, mode: 'file by file (the combined deployment was refused)' };
+  })();
+  return shared;
+}
+
+function observe(engine: ConformanceEngine, view: InstanceView): Pick<ProcessRun, 'active' | 'jobs' | 'tasks'> {
+  return {
+    active: [...view.activeElementIds],
+    jobs: engine.activatableJobs({ instanceId: view.id }).map((j) => ({ elementId: j.elementId, type: j.type })),
+    tasks: engine.openTasks({ instanceId: view.id }).map((t) => t.elementId),
+  };
+}
+
+function messageFromStartHow(startHow: string, variables: Record<string, unknown>): { name: string; key?: string } | undefined {
+  const m = /publishMessage name="([^"]+)"(?:\s+correlationKey=(?:"([^"]*)"|<(\w+)>))?/.exec(startHow);
+  if (!m?.[1]) return undefined;
+  const out: { name: string; key?: string } = { name: m[1] };
+  if (m[2] !== undefined) out.key = m[2];
+  else if (m[3] !== undefined) out.key = String(variables[m[3]] ?? '');
+  return out;
+}
+
+async function startProcess(
+  env: SharedEngine,
+  entry: ManifestEntry,
+  processId: string,
+): Promise<{ instance?: InstanceView; how: string; note: string }> {
+  const { engine, clock } = env;
+  const variables = structuredClone(entry.startVariables ?? {});
+  const before = new Set(engine.listInstances().map((i) => i.id));
+  const created = (): InstanceView | undefined =>
+    engine.listInstances().find((i) => i.processId === processId && !before.has(i.id));
+
+  if (/^timer start only/.test(entry.startHow)) {
+    const due = engine.nextTimerDue();
+    if (due === undefined) return { how: 'timer start', note: 'no timer scheduled for the timer start event' };
+    clock.now = Math.max(clock.now, due);
+    const fired = engine.fireDueTimers(clock.now);
+    const instance = created();
+    const note = fired.ok ? '' : `fireDueTimers refused: ${fired.error.message}`;
+    return instance ? { instance, how: 'timer start', note } : { how: 'timer start', note: note || 'the timer created no instance' };
+  }
+  if (/conditional/.test(entry.startHow) && /evaluat/.test(entry.startHow)) {
+    const started = engine.start(processId, { variables });
+    if (started.ok) return { instance: engine.getInstance(started.instanceId), how: 'createInstance', note: '' };
+    return {
+      how: 'conditional start',
+      note: `conditional start events need a conditional-evaluation command the host API does not offer (start: ${started.error.code})`,
+    };
+  }
+  const viaMessage = /^publishMessage/.test(entry.startHow);
+  if (!viaMessage) {
+    const started = engine.start(processId, { variables });
+    if (started.ok) return { instance: engine.getInstance(started.instanceId), how: 'createInstance', note: '' };
+    const message = messageFromStartHow(entry.startHow, variables);
+    if (!message) return { how: 'createInstance', note: `start refused: ${started.error.code} ${started.error.message}` };
+  }
+  const message = messageFromStartHow(entry.startHow, variables);
+  if (!message) return { how: 'publishMessage', note: `cannot read the start message from "${entry.startHow}"` };
+  const sent: { name: string; correlationKey?: string; variables: Record<string, unknown> } = {
+    name: message.name,
+    variables,
+  };
+  if (message.key !== undefined) sent.correlationKey = message.key;
+  const result = engine.correlateMessage(sent);
+  const instance = created();
+  const how = `publishMessage ${message.name}`;
+  if (!result.ok) return { how, note: `message refused: ${result.error.code} ${result.error.message}` };
+  return instance ? { instance, how, note: '' } : { how, note: 'the message started no instance' };
+}
+
+export async function runCamunda8Model(root: string, entry: ManifestEntry): Promise<Camunda8RunOutcome> {
+  const env = await sharedEngine(root);
+  const file = basename(entry.file);
+  const outcome: Camunda8RunOutcome = { file, deployedShared: env.deployed.has(file), runs: [] };
+  for (const [processId, waits] of Object.entries(entry.firstWaitStates)) {
+    const run: ProcessRun = {
+      processId,
+      how: entry.startHow,
+      verdict: 'not-reached',
+      expected: waits,
+      missing: [],
+      active: [],
+      jobs: [],
+      tasks: [],
+      note: '',
+    };
+    outcome.runs.push(run);
+    if (entry.executableByProcess[processId] === false) {
+      run.verdict = 'skipped';
+      run.note = 'non-executable process';
+      continue;
+    }
+    if (entry.startVariables === null || /not startable/.test(entry.startHow)) {
+      run.verdict = 'skipped';
+      run.note = 'parse-only fixture (no start event)';
+      continue;
+    }
+    if (!outcome.deployedShared) {
+      run.note = 'not deployed';
+      run.missing = waits;
+      continue;
+    }
+    try {
+      const started = await startProcess(env, entry, processId);
+      run.how = started.how;
+      run.note = started.note;
+      const instance = started.instance ? env.engine.getInstance(started.instance.id) : undefined;
+      if (!instance) {
+        run.missing = waits;
+        continue;
+      }
+      Object.assign(run, observe(env.engine, instance));
+      run.state = instance.state;
+      const incidents = env.engine.incidents({ instanceId: instance.id });
+      if (incidents.length > 0) {
+        run.state = 'incident';
+        run.note = [run.note, ...incidents.map((i) => `incident ${i.type}@${i.elementId ?? '-'}: ${i.message}`)]
+          .filter(Boolean)
+          .join('; ');
+      }
+      if (waits.length === 1 && /^none \(completes/.test(waits[0] ?? '')) {
+        run.verdict = run.state === 'completed' ? 'reached' : 'not-reached';
+        if (run.verdict !== 'reached') run.missing = ['(completion)'];
+        continue;
+      }
+      const seen = new Set([...run.active, ...run.jobs.map((j) => j.elementId), ...run.tasks]);
+      run.missing = waits.filter((w) => !seen.has(w));
+      run.verdict = run.missing.length === 0 && run.state === 'active' ? 'reached' : 'not-reached';
+    } catch (error) {
+      run.note = `engine threw: ${describeError(error)}`;
+      run.missing = waits;
+    }
+  }
+  return outcome;
+}
+
+export async function sharedDeploymentMode(root: string): Promise<string> {
+  return (await sharedEngine(root)).mode;
+}
