@@ -11,7 +11,8 @@ interface SuiteEntry {
 
 const SUITES: Record<string, SuiteEntry> = {
   engine: {
-    description: 'SafeFlow Engine vs bpmn-engine: instances/s on the permit model, memory per waiting instance',
+    description:
+      'SafeFlow Engine vs bpmn-engine: instances/s on the permit model, memory per waiting instance',
     load: () => import('./suites/engine-throughput.js'),
   },
 };
@@ -25,8 +26,9 @@ function usage(): string {
     'suites:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${SUITES[n]?.description ?? ''}`),
     '',
-    'engine flags: --seconds=<n> (timed run per engine, default 5), --only=safeflow|bpmn-engine,',
-    '              --memory-count=<n> (default 100000), --peer-memory-count=<n> (default 2000), --no-memory',
+    'engine flags: --seconds=<n> (each timed run, default 5), --rounds=<n> (default 3), --warmup-seconds=<n> (default 2),',
+    '              --only=safeflow|bpmn-engine, --memory-count=<n> (default 100000),',
+    '              --peer-memory-count=<n> (default 2000), --no-memory',
   ].join('\n');
 }
 

@@ -18,7 +18,11 @@ function elapsedMsSince(start: bigint): number {
  * Runs `runOne` sequentially (each unit finishes before the next starts) until `durationMs`
  * has passed, checking the clock after every unit; indices continue from `firstIndex`.
  */
-export async function runFor(runOne: RunOne, durationMs: number, firstIndex = 0): Promise<PhaseResult> {
+export async function runFor(
+  runOne: RunOne,
+  durationMs: number,
+  firstIndex = 0,
+): Promise<PhaseResult> {
   const start = process.hrtime.bigint();
   let count = 0;
   let elapsedMs = 0;

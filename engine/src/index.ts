@@ -8,7 +8,11 @@ export type * from './host/host-types.js';
 export { loadBpmn, type LoadOptions, type LoadResult } from './load-bpmn.js';
 export type * from './model/index.js';
 export type { EngineEvent, EngineEventType } from './runtime/engine-event.js';
-export { EngineCommandError, type EngineError, type EngineErrorCode } from './runtime/engine-error.js';
+export {
+  EngineCommandError,
+  type EngineError,
+  type EngineErrorCode,
+} from './runtime/engine-error.js';
 export {
   STATE_SCHEMA_VERSION,
   type InstanceState,

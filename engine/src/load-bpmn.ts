@@ -15,17 +15,37 @@ export type LoadResult =
  * inside non-executable processes are only warnings, while XML and reference errors always refuse.
  * Never throws.
  */
-export async function loadBpmn(source: string | Uint8Array, options: LoadOptions = {}): Promise<LoadResult> {
+export async function loadBpmn(
+  source: string | Uint8Array,
+  options: LoadOptions = {},
+): Promise<LoadResult> {
   try {
     const parsed = await parseBpmn(source, options);
     if (parsed.definitions === undefined) return { ok: false, problems: parsed.problems };
-    const { compiled, problems: compileProblems } = compileDefinitions(parsed.definitions, parsed.sourceText);
-    const validation = await validateDefinitions(parsed.definitions, compiled, parsed.sourceText, options);
+    const { compiled, problems: compileProblems } = compileDefinitions(
+      parsed.definitions,
+      parsed.sourceText,
+    );
+    const validation = await validateDefinitions(
+      parsed.definitions,
+      compiled,
+      parsed.sourceText,
+      options,
+    );
     const problems = [...parsed.problems, ...compileProblems, ...validation];
     if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
     return { ok: true, definitions: compiled, warnings: problems };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, problems: [{ code: 'load-failed', message: `The BPMN source could not be loaded: ${detail}`, severity: 'error' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'load-failed',
+          message: `The BPMN source could not be loaded: ${detail}`,
+          severity: 'error',
+        },
+      ],
+    };
   }
 }

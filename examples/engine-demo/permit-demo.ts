@@ -27,17 +27,30 @@ function work(instanceId: string, alarm: boolean): void {
       console.log(`  gas alarm correlated to ${r.ok ? r.correlated : 0} permit(s)`);
       continue;
     }
-    console.log(`  task "${task.name}" (${task.assignee ?? task.candidateGroups.join(',')}) completed`);
+    console.log(
+      `  task "${task.name}" (${task.assignee ?? task.candidateGroups.join(',')}) completed`,
+    );
     engine.completeTask(task.id, {});
   }
 }
 
-for (const [permitNo, alarm] of [['HW-001', false], ['HW-002', true]] as const) {
-  const r = engine.start('demo_hot_work_permit', { variables: { permitNo, requester: 'zhang.wei' }, businessKey: permitNo });
+for (const [permitNo, alarm] of [
+  ['HW-001', false],
+  ['HW-002', true],
+] as const) {
+  const r = engine.start('demo_hot_work_permit', {
+    variables: { permitNo, requester: 'zhang.wei' },
+    businessKey: permitNo,
+  });
   if (!r.ok) throw new Error(r.error.message);
   console.log(`permit ${permitNo} (instance ${r.instanceId})`);
   work(r.instanceId, alarm);
   const view = engine.getInstance(r.instanceId)!;
-  const ends = engine.getEvents(r.instanceId).filter((e) => e.type === 'element.completed').map((e) => e.elementId);
-  console.log(`  → ${view.state}, ended at '${ends[ends.length - 2]}', ${engine.getEvents(r.instanceId).length} events in its log`);
+  const ends = engine
+    .getEvents(r.instanceId)
+    .filter((e) => e.type === 'element.completed')
+    .map((e) => e.elementId);
+  console.log(
+    `  → ${view.state}, ended at '${ends[ends.length - 2]}', ${engine.getEvents(r.instanceId).length} events in its log`,
+  );
 }

@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
-import { caseId, expectedStates, type BetsyCase, type ExpectedState, type Tier } from './betsy-cases.js';
+import {
+  caseId,
+  expectedStates,
+  type BetsyCase,
+  type ExpectedState,
+  type Tier,
+} from './betsy-cases.js';
 import {
   createEngine,
   deploymentProblems,
@@ -80,7 +86,8 @@ class CaseDriver {
       this.now = Math.max(this.now, due);
       const result = this.engine.fireDueTimers(this.now);
       this.timersFired++;
-      if (!result.ok) this.notes.push(`fireDueTimers refused: ${result.error.code} ${result.error.message}`);
+      if (!result.ok)
+        this.notes.push(`fireDueTimers refused: ${result.error.code} ${result.error.message}`);
     }
   }
 
@@ -121,9 +128,8 @@ export async function runBetsyCase(root: string, c: BetsyCase): Promise<BetsyCas
   let driver: CaseDriver | undefined;
   try {
     const content = readFileSync(join(root, 'betsy', 'models', c.model));
-    let engine: ConformanceEngine | undefined;
     const clock = (): number => driver?.now ?? VIRTUAL_EPOCH;
-    engine = await createEngine(clock);
+    const engine = await createEngine(clock);
     driver = new CaseDriver(engine);
     try {
       await engine.deploy([{ name: c.model, content: new Uint8Array(content) }]);
@@ -132,7 +138,9 @@ export async function runBetsyCase(root: string, c: BetsyCase): Promise<BetsyCas
       if (!problems) throw error;
       result.state = 'rejected';
       if (!result.expect.includes('rejected')) {
-        const shown = problems.map((p) => `${p.code}${p.elementId ? `@${p.elementId}` : ''}: ${p.message}`);
+        const shown = problems.map(
+          (p) => `${p.code}${p.elementId ? `@${p.elementId}` : ''}: ${p.message}`,
+        );
         result.reasons.push(`deployment refused: ${shown.join('; ')}`);
       }
       result.pass = result.reasons.length === 0;
@@ -162,17 +170,23 @@ async function driveAndCheck(
   const runnerStarted = new Map<string, string>();
   for (const related of c.related ?? []) {
     if (related.startedBy !== 'runner') continue;
-    const started = engine.start(related.processKey, { variables: { ...(related.variables ?? {}) } });
+    const started = engine.start(related.processKey, {
+      variables: { ...(related.variables ?? {}) },
+    });
     if (!started.ok) {
-      result.reasons.push(`related ${related.processKey}: start refused: ${started.error.code} ${started.error.message}`);
+      result.reasons.push(
+        `related ${related.processKey}: start refused: ${started.error.code} ${started.error.message}`,
+      );
       continue;
     }
     runnerStarted.set(related.processKey, started.instanceId);
     const waitFor = related.waitFor;
     if (waitFor) {
-      const waiting = (): boolean => driver.isWaitingAt(related.processKey, waitFor, started.instanceId);
+      const waiting = (): boolean =>
+        driver.isWaitingAt(related.processKey, waitFor, started.instanceId);
       driver.fireUntil(driver.now + WAIT_FOR_MS, waiting);
-      if (!waiting()) result.reasons.push(`related ${related.processKey} never waited at ${waitFor}`);
+      if (!waiting())
+        result.reasons.push(`related ${related.processKey} never waited at ${waitFor}`);
     }
   }
 
@@ -198,7 +212,9 @@ async function driveAndCheck(
         const waiting = (): boolean => driver.isWaitingAt(waitFor.processKey, waitFor.elementId);
         driver.fireUntil(driver.now + WAIT_FOR_MS, waiting);
         if (!waiting()) {
-          driver.notes.push(`message ${message.name}: ${waitFor.processKey}/${waitFor.elementId} not active; published anyway`);
+          driver.notes.push(
+            `message ${message.name}: ${waitFor.processKey}/${waitFor.elementId} not active; published anyway`,
+          );
         }
       }
       const sent: { name: string; correlationKey?: string; variables?: Record<string, unknown> } = {
@@ -208,9 +224,13 @@ async function driveAndCheck(
       if (message.correlationKey !== undefined) sent.correlationKey = message.correlationKey;
       const correlated = engine.correlateMessage(sent);
       if (!correlated.ok) {
-        driver.notes.push(`message ${message.name} refused: ${correlated.error.code} ${correlated.error.message}`);
+        driver.notes.push(
+          `message ${message.name} refused: ${correlated.error.code} ${correlated.error.message}`,
+        );
       } else if (correlated.correlated === 0) {
-        driver.notes.push(`message ${message.name} (key ${message.correlationKey ?? '-'}) correlated to nothing`);
+        driver.notes.push(
+          `message ${message.name} (key ${message.correlationKey ?? '-'}) correlated to nothing`,
+        );
       }
       continue;
     }
@@ -224,7 +244,8 @@ async function driveAndCheck(
     driver.now = Math.max(driver.now, due);
     const fired = engine.fireDueTimers(driver.now);
     driver.timersFired++;
-    if (!fired.ok) driver.notes.push(`fireDueTimers refused: ${fired.error.code} ${fired.error.message}`);
+    if (!fired.ok)
+      driver.notes.push(`fireDueTimers refused: ${fired.error.code} ${fired.error.message}`);
   }
 
   // Final state.
@@ -250,7 +271,9 @@ async function driveAndCheck(
     const variables = engine.getInstance(mainId)?.variables ?? {};
     for (const [name, value] of Object.entries(c.expectVariables)) {
       if (!isDeepStrictEqual(variables[name], value)) {
-        result.reasons.push(`variable ${name} = ${JSON.stringify(variables[name])}, expected ${JSON.stringify(value)}`);
+        result.reasons.push(
+          `variable ${name} = ${JSON.stringify(variables[name])}, expected ${JSON.stringify(value)}`,
+        );
       }
     }
   }
@@ -291,9 +314,14 @@ function checkRelated(
   }
   if (related.startedBy === 'callActivity' && mainId) {
     const parentTrace = markerTrace(engine.getEvents(mainId), related.markerIds);
-    if (related.expectedTrace.length > 0 && sameMultiset(parentTrace, related.expectedTrace)) return undefined;
+    if (related.expectedTrace.length > 0 && sameMultiset(parentTrace, related.expectedTrace))
+      return undefined;
     const variable = related.markerVariable;
-    if (variable && engine.getInstance(mainId)?.variables[variable] === true && related.expectedTrace.length > 0) {
+    if (
+      variable &&
+      engine.getInstance(mainId)?.variables[variable] === true &&
+      related.expectedTrace.length > 0
+    ) {
       return undefined;
     }
   }

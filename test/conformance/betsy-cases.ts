@@ -7,7 +7,8 @@ import type { TraceOrder } from './trace-compare.js';
 export type Tier = 'core' | 'camunda8' | 'bpmn';
 export const tiers: readonly Tier[] = ['core', 'camunda8', 'bpmn'];
 
-export type ExpectedState = 'completed' | 'active' | 'incident' | 'error' | 'terminated' | 'rejected';
+export type ExpectedState =
+  'completed' | 'active' | 'incident' | 'error' | 'terminated' | 'rejected';
 
 export interface RelatedProcess {
   processKey: string;

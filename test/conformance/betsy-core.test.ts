@@ -12,9 +12,15 @@ if (!available) console.warn('betsy-core.test.ts: ../shared/conformance not foun
 
 describe.skipIf(!available)('betsy conformance, tier core', () => {
   it('passes every core case', { timeout: 600_000 }, async () => {
-    const results = await runConformance(conformanceRoot(), { corpora: ['betsy'], tiers: ['core'], imports: false });
+    const results = await runConformance(conformanceRoot(), {
+      corpora: ['betsy'],
+      tiers: ['core'],
+      imports: false,
+    });
     expect(results.betsy.length).toBe(118);
-    const failing = results.betsy.filter((r) => !r.pass).map((r) => `${r.id}: ${r.reasons.join('; ')}`);
+    const failing = results.betsy
+      .filter((r) => !r.pass)
+      .map((r) => `${r.id}: ${r.reasons.join('; ')}`);
     expect(failing, `${failing.length} of ${results.betsy.length} core cases fail`).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
   deploymentProblems,
   describeError,
   type ConformanceEngine,
+  type EngineEvent,
   type InstanceView,
 } from './engine-access.js';
 
@@ -29,7 +30,9 @@ export interface ManifestEntry {
 }
 
 export function loadManifest(root: string): ManifestEntry[] {
-  return JSON.parse(readFileSync(join(root, 'camunda8', 'manifest.json'), 'utf8')) as ManifestEntry[];
+  return JSON.parse(
+    readFileSync(join(root, 'camunda8', 'manifest.json'), 'utf8'),
+  ) as ManifestEntry[];
 }
 
 export interface ProcessRun {
@@ -43,6 +46,8 @@ export interface ProcessRun {
   active: string[];
   jobs: Array<{ elementId: string; type: string }>;
   tasks: string[];
+  /** Catch events waiting for a message, signal or timer (open subscriptions). */
+  eventWaits: string[];
   note: string;
 }
 
@@ -71,7 +76,10 @@ function sharedEngine(root: string): Promise<SharedEngine> {
     const clock = { now: CAMUNDA8_EPOCH };
     const engine = await createEngine(() => clock.now);
     const files = corpusFiles(root, 'camunda8');
-    const resources = files.map((path) => ({ name: basename(path), content: new Uint8Array(readFileSync(path)) }));
+    const resources = files.map((path) => ({
+      name: basename(path),
+      content: new Uint8Array(readFileSync(path)),
+    }));
     const deployed = new Set<string>();
     try {
       await engine.deploy(resources);
@@ -94,16 +102,51 @@ function sharedEngine(root: string): Promise<SharedEngine> {
   return shared;
 }
 
-function observe(engine: ConformanceEngine, view: InstanceView): Pick<ProcessRun, 'active' | 'jobs' | 'tasks'> {
+/** Catch events with an open message/signal subscription or a pending timer, read from the log. */
+export function openEventWaits(events: readonly EngineEvent[]): string[] {
+  const open = new Map<string, string>();
+  for (const e of events) {
+    const p = e.payload ?? {};
+    const sub = p['subscription'] as { id?: string } | undefined;
+    const timer = p['timer'] as { id?: string } | undefined;
+    if (e.type === 'subscription.opened' && sub?.id && e.elementId)
+      open.set(`s:${sub.id}`, e.elementId);
+    else if (e.type === 'subscription.closed') open.delete(`s:${String(p['subscriptionId'])}`);
+    else if (e.type === 'timer.scheduled' && timer?.id && e.elementId)
+      open.set(`t:${timer.id}`, e.elementId);
+    else if (e.type === 'timer.cancelled' || (e.type === 'timer.fired' && !p['next'])) {
+      open.delete(`t:${String(p['timerId'])}`);
+    }
+  }
+  return [...new Set(open.values())];
+}
+
+/** The element id a manifest wait state names (`"id"` or `"id (explanation)"`), if any. */
+export function waitStateId(text: string): string | undefined {
+  return /^([\w.-]+)(?:\s*\(.*)?$/s.exec(text.trim())?.[1];
+}
+
+function observe(
+  engine: ConformanceEngine,
+  view: InstanceView,
+): Pick<ProcessRun, 'active' | 'jobs' | 'tasks' | 'eventWaits'> {
   return {
+    eventWaits: openEventWaits(engine.getEvents(view.id)),
     active: [...view.activeElementIds],
-    jobs: engine.activatableJobs({ instanceId: view.id }).map((j) => ({ elementId: j.elementId, type: j.type })),
+    jobs: engine
+      .activatableJobs({ instanceId: view.id })
+      .map((j) => ({ elementId: j.elementId, type: j.type })),
     tasks: engine.openTasks({ instanceId: view.id }).map((t) => t.elementId),
   };
 }
 
-function messageFromStartHow(startHow: string, variables: Record<string, unknown>): { name: string; key?: string } | undefined {
-  const m = /publishMessage name="([^"]+)"(?:\s+correlationKey=(?:"([^"]*)"|<(\w+)>))?/.exec(startHow);
+function messageFromStartHow(
+  startHow: string,
+  variables: Record<string, unknown>,
+): { name: string; key?: string } | undefined {
+  const m = /publishMessage name="([^"]+)"(?:\s+correlationKey=(?:"([^"]*)"|<(\w+)>))?/.exec(
+    startHow,
+  );
   if (!m?.[1]) return undefined;
   const out: { name: string; key?: string } = { name: m[1] };
   if (m[2] !== undefined) out.key = m[2];
@@ -123,17 +166,25 @@ async function startProcess(
     engine.listInstances().find((i) => i.processId === processId && !before.has(i.id));
 
   if (/^timer start only/.test(entry.startHow)) {
-    const due = engine.nextTimerDue();
-    if (due === undefined) return { how: 'timer start', note: 'no timer scheduled for the timer start event' };
-    clock.now = Math.max(clock.now, due);
-    const fired = engine.fireDueTimers(clock.now);
+    // Other models' timers share the engine: fire in due order until this process has an instance.
+    const limit = clock.now + 60 * 60 * 1000;
+    let note = '';
+    for (let step = 0; step < 1000 && !created(); step++) {
+      const due = engine.nextTimerDue();
+      if (due === undefined || due > limit) break;
+      clock.now = Math.max(clock.now, due);
+      const fired = engine.fireDueTimers(clock.now);
+      if (!fired.ok) note = `fireDueTimers refused: ${fired.error.message}`;
+    }
     const instance = created();
-    const note = fired.ok ? '' : `fireDueTimers refused: ${fired.error.message}`;
-    return instance ? { instance, how: 'timer start', note } : { how: 'timer start', note: note || 'the timer created no instance' };
+    return instance
+      ? { instance, how: 'timer start', note }
+      : { how: 'timer start', note: note || 'no timer start fired within a virtual hour' };
   }
   if (/conditional/.test(entry.startHow) && /evaluat/.test(entry.startHow)) {
     const started = engine.start(processId, { variables });
-    if (started.ok) return { instance: engine.getInstance(started.instanceId), how: 'createInstance', note: '' };
+    if (started.ok)
+      return { instance: engine.getInstance(started.instanceId), how: 'createInstance', note: '' };
     return {
       how: 'conditional start',
       note: `conditional start events need a conditional-evaluation command the host API does not offer (start: ${started.error.code})`,
@@ -142,12 +193,21 @@ async function startProcess(
   const viaMessage = /^publishMessage/.test(entry.startHow);
   if (!viaMessage) {
     const started = engine.start(processId, { variables });
-    if (started.ok) return { instance: engine.getInstance(started.instanceId), how: 'createInstance', note: '' };
+    if (started.ok)
+      return { instance: engine.getInstance(started.instanceId), how: 'createInstance', note: '' };
     const message = messageFromStartHow(entry.startHow, variables);
-    if (!message) return { how: 'createInstance', note: `start refused: ${started.error.code} ${started.error.message}` };
+    if (!message)
+      return {
+        how: 'createInstance',
+        note: `start refused: ${started.error.code} ${started.error.message}`,
+      };
   }
   const message = messageFromStartHow(entry.startHow, variables);
-  if (!message) return { how: 'publishMessage', note: `cannot read the start message from "${entry.startHow}"` };
+  if (!message)
+    return {
+      how: 'publishMessage',
+      note: `cannot read the start message from "${entry.startHow}"`,
+    };
   const sent: { name: string; correlationKey?: string; variables: Record<string, unknown> } = {
     name: message.name,
     variables,
@@ -156,11 +216,15 @@ async function startProcess(
   const result = engine.correlateMessage(sent);
   const instance = created();
   const how = `publishMessage ${message.name}`;
-  if (!result.ok) return { how, note: `message refused: ${result.error.code} ${result.error.message}` };
+  if (!result.ok)
+    return { how, note: `message refused: ${result.error.code} ${result.error.message}` };
   return instance ? { instance, how, note: '' } : { how, note: 'the message started no instance' };
 }
 
-export async function runCamunda8Model(root: string, entry: ManifestEntry): Promise<Camunda8RunOutcome> {
+export async function runCamunda8Model(
+  root: string,
+  entry: ManifestEntry,
+): Promise<Camunda8RunOutcome> {
   const env = await sharedEngine(root);
   const file = basename(entry.file);
   const outcome: Camunda8RunOutcome = { file, deployedShared: env.deployed.has(file), runs: [] };
@@ -174,6 +238,7 @@ export async function runCamunda8Model(root: string, entry: ManifestEntry): Prom
       active: [],
       jobs: [],
       tasks: [],
+      eventWaits: [],
       note: '',
     };
     outcome.runs.push(run);
@@ -206,7 +271,10 @@ export async function runCamunda8Model(root: string, entry: ManifestEntry): Prom
       const incidents = env.engine.incidents({ instanceId: instance.id });
       if (incidents.length > 0) {
         run.state = 'incident';
-        run.note = [run.note, ...incidents.map((i) => `incident ${i.type}@${i.elementId ?? '-'}: ${i.message}`)]
+        run.note = [
+          run.note,
+          ...incidents.map((i) => `incident ${i.type}@${i.elementId ?? '-'}: ${i.message}`),
+        ]
           .filter(Boolean)
           .join('; ');
       }
@@ -215,9 +283,60 @@ export async function runCamunda8Model(root: string, entry: ManifestEntry): Prom
         if (run.verdict !== 'reached') run.missing = ['(completion)'];
         continue;
       }
-      const seen = new Set([...run.active, ...run.jobs.map((j) => j.elementId), ...run.tasks]);
-      run.missing = waits.filter((w) => !seen.has(w));
-      run.verdict = run.missing.length === 0 && run.state === 'active' ? 'reached' : 'not-reached';
+      const seen = new Set([
+        ...run.active,
+        ...run.jobs.map((j) => j.elementId),
+        ...run.tasks,
+        ...run.eventWaits,
+      ]);
+      const missing = (): string[] =>
+        waits.filter((w) => {
+          const id = waitStateId(w);
+          return id === undefined || !seen.has(id);
+        });
+      run.missing = missing();
+      // Waits listed for another start event of the same process (e.g. `also message start "X"`).
+      const alsoMessage = /also message start "([^"]+)"/.exec(entry.startHow)?.[1];
+      if (run.missing.length > 0 && alsoMessage && run.state === 'active') {
+        const before = new Set(env.engine.listInstances().map((i) => i.id));
+        env.engine.correlateMessage({
+          name: alsoMessage,
+          variables: structuredClone(entry.startVariables ?? {}),
+        });
+        const second = env.engine
+          .listInstances()
+          .find((i) => i.processId === processId && !before.has(i.id));
+        if (second) {
+          const more = observe(env.engine, second);
+          for (const id of [
+            ...more.active,
+            ...more.jobs.map((j) => j.elementId),
+            ...more.tasks,
+            ...more.eventWaits,
+          ]) {
+            seen.add(id);
+          }
+          run.note = [
+            run.note,
+            `also started by message ${alsoMessage}: ${second.activeElementIds.join(', ')}`,
+          ]
+            .filter(Boolean)
+            .join('; ');
+          run.missing = missing();
+        }
+      }
+      // An incident on another branch (as Zeebe would raise it too) does not undo the waits reached.
+      const live =
+        run.state === 'active' || (run.state === 'incident' && instance.state !== 'completed');
+      run.verdict = run.missing.length === 0 && live ? 'reached' : 'not-reached';
+      if (run.verdict === 'not-reached' && run.jobs.some((j) => j.type === 'safeflow:decision')) {
+        run.note = [
+          run.note,
+          'waits at a host decision job (calledDecision: the DMN is not in the corpus)',
+        ]
+          .filter(Boolean)
+          .join('; ');
+      }
     } catch (error) {
       run.note = `engine threw: ${describeError(error)}`;
       run.missing = waits;

@@ -69,7 +69,10 @@ function failedCase(c: BetsyCase, failure: string): BetsyCaseResult {
   };
 }
 
-export async function runConformance(root: string, options: RunOptions = {}): Promise<ConformanceResults> {
+export async function runConformance(
+  root: string,
+  options: RunOptions = {},
+): Promise<ConformanceResults> {
   const started = performance.now();
   const corpora = options.corpora ?? corpusNames;
   const size = options.poolSize ?? Math.max(1, Math.min(4, availableParallelism()));
@@ -88,7 +91,10 @@ export async function runConformance(root: string, options: RunOptions = {}): Pr
       const files = corpusFiles(root, corpus);
       results.imports[corpus] = await Promise.all(
         files.map(async (path) => {
-          const outcome = await pool.run<ImportOutcome>({ kind: 'import', corpus, path }, IMPORT_TIMEOUT_MS);
+          const outcome = await pool.run<ImportOutcome>(
+            { kind: 'import', corpus, path },
+            IMPORT_TIMEOUT_MS,
+          );
           return outcome.ok ? outcome.value : failedImport(corpus, path, outcome.failure);
         }),
       );
@@ -118,6 +124,7 @@ export async function runConformance(root: string, options: RunOptions = {}): Pr
                     active: [],
                     jobs: [],
                     tasks: [],
+                    eventWaits: [],
                     note: `runner: ${outcome.failure}`,
                   },
                 ],
@@ -132,7 +139,9 @@ export async function runConformance(root: string, options: RunOptions = {}): Pr
       const cases = loadBetsyCases(root).filter(
         (c) =>
           (!tiers || tiers.includes(c.tier)) &&
-          (!options.betsyFilter || options.betsyFilter.test(caseId(c)) || options.betsyFilter.test(c.test)),
+          (!options.betsyFilter ||
+            options.betsyFilter.test(caseId(c)) ||
+            options.betsyFilter.test(c.test)),
       );
       results.betsy = await Promise.all(
         cases.map(async (c) => {

@@ -10,7 +10,9 @@ export type TaskRequest =
   | { kind: 'camunda8-run'; root: string; file: string }
   | { kind: 'betsy-case'; root: string; caseId: string };
 
-export type TaskResponse = { id: number } & ({ ok: true; value: unknown } | { ok: false; failure: string });
+export type TaskResponse = { id: number } & (
+  { ok: true; value: unknown } | { ok: false; failure: string }
+);
 
 export type TaskValue = ImportOutcome | Camunda8RunOutcome | BetsyCaseResult;
 

@@ -10,6 +10,11 @@ if (!port) throw new Error('conformance-worker.ts must run in a worker thread');
 port.on('message', (message: TaskRequest & { id: number }) => {
   void executeTask(message).then(
     (value) => port.postMessage({ id: message.id, ok: true, value } satisfies TaskResponse),
-    (error: unknown) => port.postMessage({ id: message.id, ok: false, failure: describeError(error) } satisfies TaskResponse),
+    (error: unknown) =>
+      port.postMessage({
+        id: message.id,
+        ok: false,
+        failure: describeError(error),
+      } satisfies TaskResponse),
   );
 });

@@ -58,6 +58,7 @@ export function listBpmnFiles(dir: string): string[] {
 
 /** The model files of a corpus (betsy and camunda8 keep theirs under `models/`). */
 export function corpusFiles(root: string, corpus: CorpusName): string[] {
-  const dir = corpus === 'betsy' || corpus === 'camunda8' ? join(root, corpus, 'models') : join(root, corpus);
+  const dir =
+    corpus === 'betsy' || corpus === 'camunda8' ? join(root, corpus, 'models') : join(root, corpus);
   return listBpmnFiles(dir);
 }

@@ -16,8 +16,8 @@ import type {
   StartResult,
   UserTaskView,
   Variables,
-} from '../../engine/src/host/host-types.js';
-import type { EngineEvent } from '../../engine/src/runtime/engine-event.js';
+  EngineEvent,
+} from '@safeflow/engine';
 
 export type { EngineEvent, IncidentView, InstanceView, JobView, UserTaskView, Variables };
 
@@ -45,7 +45,11 @@ export interface ConformanceEngine {
   listInstances(): InstanceView[];
   openTasks(filter?: { instanceId?: string; elementId?: string }): UserTaskView[];
   activatableJobs(filter?: { type?: string; instanceId?: string }): JobView[];
-  correlateMessage(message: { name: string; correlationKey?: string; variables?: Variables }): CorrelateResult;
+  correlateMessage(message: {
+    name: string;
+    correlationKey?: string;
+    variables?: Variables;
+  }): CorrelateResult;
   broadcastSignal(name: string, variables?: Variables): CommandResult;
   nextTimerDue(): number | undefined;
   fireDueTimers(now: number): CommandResult;
@@ -119,7 +123,8 @@ function collectProcesses(value: unknown): unknown[] {
   if (Array.isArray(value['processes'])) return value['processes'] as unknown[];
   for (const key of ['definitions', 'compiled', 'model', 'result']) {
     const inner = value[key];
-    if (isRecord(inner) && Array.isArray(inner['processes'])) return inner['processes'] as unknown[];
+    if (isRecord(inner) && Array.isArray(inner['processes']))
+      return inner['processes'] as unknown[];
   }
   return [];
 }
@@ -154,7 +159,10 @@ export async function loadModel(source: string | Uint8Array): Promise<LoadedMode
   }
   return {
     problems: collectProblems(result).map(toProblem),
-    processes: processes.map((p) => ({ id: String(p['id']), isExecutable: p['isExecutable'] !== false })),
+    processes: processes.map((p) => ({
+      id: String(p['id']),
+      isExecutable: p['isExecutable'] !== false,
+    })),
     unsupported,
   };
 }

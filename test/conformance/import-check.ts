@@ -93,16 +93,24 @@ export function javascriptVerdict(outcome: ImportOutcome): { ok: boolean; note: 
   const execution = outcome.javascript.filter((f) => f.kind === 'execution');
   const jsRefusal = outcome.problems.filter((p) => p.code === 'javascript-not-allowed');
   if (execution.length > 0) {
-    if (outcome.status === 'refused' && jsRefusal.length > 0) return { ok: true, note: 'refused: relies on JavaScript' };
+    if (outcome.status === 'refused' && jsRefusal.length > 0)
+      return { ok: true, note: 'refused: relies on JavaScript' };
     const where = execution.map((f) => f.elementId ?? f.place).join(', ');
     if (outcome.status === 'refused') {
-      return { ok: false, note: `relies on JavaScript (${where}) but refused without javascript-not-allowed` };
+      return {
+        ok: false,
+        note: `relies on JavaScript (${where}) but refused without javascript-not-allowed`,
+      };
     }
     return { ok: false, note: `relies on JavaScript (${where}) but was ${outcome.status}` };
   }
-  if (outcome.status === 'imported') return { ok: true, note: 'no JavaScript in executed places: imported' };
+  if (outcome.status === 'imported')
+    return { ok: true, note: 'no JavaScript in executed places: imported' };
   if (outcome.status === 'refused' && jsRefusal.length > 0) {
-    return { ok: true, note: 'refused for JavaScript in extension values (runner saw none in executed places)' };
+    return {
+      ok: true,
+      note: 'refused for JavaScript in extension values (runner saw none in executed places)',
+    };
   }
   return { ok: false, note: `no JavaScript in executed places, but ${outcome.status}` };
 }

@@ -45,7 +45,10 @@ export function summarize(results: ConformanceResults): Summary {
   for (const tier of tiers) betsy[tier] = tierSummary(results.betsy.filter((r) => r.tier === tier));
   return {
     imports,
-    javascriptRule: { ok: bpmnEngine.filter((o) => javascriptVerdict(o).ok).length, files: bpmnEngine.length },
+    javascriptRule: {
+      ok: bpmnEngine.filter((o) => javascriptVerdict(o).ok).length,
+      files: bpmnEngine.length,
+    },
     camunda8: {
       processes: runs.filter((r) => r.verdict !== 'skipped').length,
       reached: runs.filter((r) => r.verdict === 'reached').length,
@@ -83,11 +86,15 @@ export function formatSummary(summary: Summary, results: ConformanceResults): st
     );
   }
   if (summary.javascriptRule.files > 0) {
-    lines.push(`  bpmn-engine  FEEL-only rule respected in ${summary.javascriptRule.ok}/${summary.javascriptRule.files} files`);
+    lines.push(
+      `  bpmn-engine  FEEL-only rule respected in ${summary.javascriptRule.ok}/${summary.javascriptRule.files} files`,
+    );
   }
   if (results.camunda8Runs.length > 0) {
     const c = summary.camunda8;
-    lines.push(`  camunda8     first wait states reached: ${c.reached}/${c.processes} processes (${c.skipped} not startable by design)`);
+    lines.push(
+      `  camunda8     first wait states reached: ${c.reached}/${c.processes} processes (${c.skipped} not startable by design)`,
+    );
   }
   for (const tier of tiers) {
     const t = summary.betsy[tier];
@@ -99,10 +106,16 @@ export function formatSummary(summary: Summary, results: ConformanceResults): st
   return lines.join('\n');
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const cell = (text: string): string =>
+  text
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 
 function problemText(p: ProblemLike): string {
-  const where = [p.elementId, p.line !== undefined ? `line ${p.line}` : undefined].filter(Boolean).join(', ');
+  const where = [p.elementId, p.line !== undefined ? `line ${p.line}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   return `\`${p.code}\`${where ? ` (${where})` : ''}: ${p.message}`;
 }
 
@@ -111,7 +124,10 @@ function unsupportedText(list: readonly UnsupportedLike[]): string {
   for (const u of list) byType.set(u.type, [...(byType.get(u.type) ?? []), u.elementId]);
   return [...byType.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([type, ids]) => `${type} ×${ids.length} (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})`)
+    .map(
+      ([type, ids]) =>
+        `${type} ×${ids.length} (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})`,
+    )
     .join('; ');
 }
 
@@ -122,18 +138,26 @@ function importRow(o: ImportOutcome, extra?: string): string {
     const warnings = o.warnings.length;
     if (warnings > 0) result += ` (${warnings} warning${warnings > 1 ? 's' : ''})`;
   } else if (o.status === 'refused') {
-    result = `refused: ${o.problems.map(problemText).join('; ')}`;
+    const errors = o.problems.filter((p) => p.severity !== 'warning');
+    const warnings = o.problems.length - errors.length;
+    result = `refused: ${errors.map(problemText).join('; ')}`;
+    if (warnings > 0) result += ` (+${warnings} warning${warnings > 1 ? 's' : ''})`;
   } else {
     result = `**CRASHED**: ${o.crash ?? 'unknown'}`;
   }
   const executable = o.processes.filter((p) => p.isExecutable).length;
-  const processes = o.processes.length > 0 ? `${o.processes.length} (${executable} executable)` : '–';
+  const processes =
+    o.processes.length > 0 ? `${o.processes.length} (${executable} executable)` : '–';
   const columns = [`\`${o.file}\``, result, processes, unsupportedText(o.unsupported) || '–'];
   if (extra !== undefined) columns.push(extra);
   return `| ${columns.map(cell).join(' | ')} |`;
 }
 
-function importSection(corpus: CorpusName, list: readonly ImportOutcome[], intro: string): string[] {
+function importSection(
+  corpus: CorpusName,
+  list: readonly ImportOutcome[],
+  intro: string,
+): string[] {
   const lines = [`## ${corpus}/`, '', intro, ''];
   if (list.length === 0) return [...lines, '_not run_', ''];
   const withJs = corpus === 'bpmn-engine';
@@ -159,9 +183,10 @@ function camunda8Section(results: ConformanceResults): string[] {
   const lines = [
     '## camunda8/ — first wait states',
     '',
-    'All files deployed into one Engine; each executable process started as `startHow` says with the manifest\'s',
-    '`startVariables`; "reached" = the instance is active, without incident, and every listed first wait state is an',
-    'active element, an open user task or a job.',
+    "All files deployed into one Engine; each executable process started as `startHow` says with the manifest's",
+    '`startVariables`; "reached" = the instance has not ended and every listed first wait state (its element id) is an',
+    'active element, an open user task, a job, or a catch event with an open message/signal subscription or timer',
+    '(an incident on another branch is noted, not counted against it).',
     '',
     '| file | process | started by | expected waits | result | observed |',
     '|---|---|---|---|---|---|',
@@ -169,16 +194,30 @@ function camunda8Section(results: ConformanceResults): string[] {
   for (const o of results.camunda8Runs) {
     for (const run of o.runs) {
       const result =
-        run.verdict === 'reached' ? 'reached' : run.verdict === 'skipped' ? `skipped (${run.note})` : '**not reached**';
+        run.verdict === 'reached'
+          ? 'reached'
+          : run.verdict === 'skipped'
+            ? `skipped (${run.note})`
+            : '**not reached**';
       const observed: string[] = [];
       if (run.state) observed.push(`state ${run.state}`);
       if (run.active.length > 0) observed.push(`active ${run.active.join(', ')}`);
-      if (run.jobs.length > 0) observed.push(`jobs ${run.jobs.map((j) => `${j.elementId}:${j.type}`).join(', ')}`);
+      if (run.jobs.length > 0)
+        observed.push(`jobs ${run.jobs.map((j) => `${j.elementId}:${j.type}`).join(', ')}`);
       if (run.tasks.length > 0) observed.push(`tasks ${run.tasks.join(', ')}`);
-      if (run.verdict === 'not-reached' && run.missing.length > 0) observed.push(`missing ${run.missing.join(', ')}`);
+      if (run.eventWaits.length > 0) observed.push(`event waits ${run.eventWaits.join(', ')}`);
+      if (run.verdict === 'not-reached' && run.missing.length > 0)
+        observed.push(`missing ${run.missing.join(', ')}`);
       if (run.note && run.verdict !== 'skipped') observed.push(run.note);
       lines.push(
-        `| ${[`\`${o.file}\``, run.processId, run.how, run.expected.join(', '), result, observed.join('; ') || '–']
+        `| ${[
+          `\`${o.file}\``,
+          run.processId,
+          run.how,
+          run.expected.join(', '),
+          result,
+          observed.join('; ') || '–',
+        ]
           .map(cell)
           .join(' | ')} |`,
       );
@@ -194,7 +233,7 @@ function betsySection(results: ConformanceResults, summary: Summary): string[] {
     '',
     'Each case runs in a fresh Engine on a virtual clock: due timers are fired until none is due (at most',
     '1,000 firings / one virtual hour), messages are published at their `afterMs`. The trace is the marker',
-    'tasks\' `element.completed` events of the main instance, compared under the case\'s `order`.',
+    "tasks' `element.completed` events of the main instance, compared under the case's `order`.",
     '',
     '| tier | cases passed | tests fully passed |',
     '|---|---|---|',
@@ -207,13 +246,24 @@ function betsySection(results: ConformanceResults, summary: Summary): string[] {
   for (const tier of tiers) {
     const cases = results.betsy.filter((r) => r.tier === tier);
     if (cases.length === 0) continue;
-    lines.push(`### tier ${tier}`, '', '| test | case | result | state | trace / reason |', '|---|---|---|---|---|');
+    lines.push(
+      `### tier ${tier}`,
+      '',
+      '| test | case | result | state | trace / reason |',
+      '|---|---|---|---|---|',
+    );
     for (const c of cases) {
       const detail = c.pass
         ? `${formatTrace(c.trace)} (${describeOrder(c.order)})`
         : [...c.reasons, ...c.notes.map((n) => `note: ${n}`)].join('; ');
       lines.push(
-        `| ${[c.test, String(c.case), c.pass ? 'pass' : '**FAIL**', `${c.state} (expected ${c.expect.join('/')})`, detail]
+        `| ${[
+          c.test,
+          String(c.case),
+          c.pass ? 'pass' : '**FAIL**',
+          `${c.state} (expected ${c.expect.join('/')})`,
+          detail,
+        ]
           .map(cell)
           .join(' | ')} |`,
       );
@@ -225,12 +275,14 @@ function betsySection(results: ConformanceResults, summary: Summary): string[] {
 
 const intros: Record<CorpusName, string> = {
   miwg: 'OMG BPMN MIWG reference models (import only; mostly non-executable).',
-  'miwg-vendor': 'MIWG test cases exported by modelling tools: each must import or be refused with structured problems.',
+  'miwg-vendor':
+    'MIWG test cases exported by modelling tools: each must import or be refused with structured problems.',
   'bpmn-engine':
     'bpmn-engine fixtures: models relying on JavaScript must be refused with `javascript-not-allowed`; the rest must import. ' +
-    'The FEEL-only column compares the outcome with the runner\'s own scan for JavaScript in executed places ' +
+    "The FEEL-only column compares the outcome with the runner's own scan for JavaScript in executed places " +
     '(script task bodies, conditions, loop/completion conditions, timers).',
-  camunda8: 'Camunda 8 models: per-file import into a fresh Engine (the shared deployment and the runs follow below).',
+  camunda8:
+    'Camunda 8 models: per-file import into a fresh Engine (the shared deployment and the runs follow below).',
   betsy: 'betsy models: per-file import into a fresh Engine.',
 };
 
@@ -251,7 +303,9 @@ export function renderReport(results: ConformanceResults): string {
     lines.push(`| ${corpus} | ${s.files} | ${s.imported} | ${s.refused} | ${s.crashed} |`);
   }
   lines.push('');
-  lines.push(`- bpmn-engine FEEL-only rule respected: ${summary.javascriptRule.ok}/${summary.javascriptRule.files} files`);
+  lines.push(
+    `- bpmn-engine FEEL-only rule respected: ${summary.javascriptRule.ok}/${summary.javascriptRule.files} files`,
+  );
   lines.push(
     `- camunda8 first wait states reached: ${summary.camunda8.reached}/${summary.camunda8.processes} processes` +
       ` (${summary.camunda8.skipped} not startable by design)`,
@@ -263,8 +317,12 @@ export function renderReport(results: ConformanceResults): string {
     );
   }
   lines.push('');
-  for (const corpus of corpusNames) lines.push(...importSection(corpus, results.imports[corpus], intros[corpus]));
+  for (const corpus of corpusNames)
+    lines.push(...importSection(corpus, results.imports[corpus], intros[corpus]));
   lines.push(...camunda8Section(results));
   lines.push(...betsySection(results, summary));
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -11,7 +11,13 @@ import { dirname, join } from 'node:path';
 
 import { tiers, type Tier } from './betsy-cases.js';
 import { runConformance } from './conformance-run.js';
-import { conformanceRoot, CorpusMissingError, corpusNames, repoRoot, type CorpusName } from './corpus-paths.js';
+import {
+  conformanceRoot,
+  CorpusMissingError,
+  corpusNames,
+  repoRoot,
+  type CorpusName,
+} from './corpus-paths.js';
 import { formatSummary, renderReport, summarize } from './report-writer.js';
 
 interface CliOptions {
@@ -34,7 +40,8 @@ function parseArgs(argv: readonly string[]): CliOptions {
     };
     if (arg === '--corpus') {
       const name = value();
-      if (!(corpusNames as readonly string[]).includes(name)) throw new Error(`unknown corpus ${name}`);
+      if (!(corpusNames as readonly string[]).includes(name))
+        throw new Error(`unknown corpus ${name}`);
       (options.corpora ??= []).push(name as CorpusName);
     } else if (arg === '--tier') {
       const tier = value();
@@ -61,7 +68,8 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const partial = cli.corpora !== undefined || cli.tiers !== undefined || cli.caseFilter !== undefined;
+  const partial =
+    cli.corpora !== undefined || cli.tiers !== undefined || cli.caseFilter !== undefined;
   const results = await runConformance(root, {
     ...(cli.corpora ? { corpora: cli.corpora } : {}),
     ...(cli.tiers ? { tiers: cli.tiers } : {}),

@@ -59,7 +59,8 @@ export function compareTrace(
 ): TraceComparison {
   const shown = `expected ${formatTrace(expected)} (${describeOrder(order)}), got ${formatTrace(actual)}`;
   if (order === 'strict') {
-    const equal = actual.length === expected.length && actual.every((item, i) => item === expected[i]);
+    const equal =
+      actual.length === expected.length && actual.every((item, i) => item === expected[i]);
     if (equal) return ok;
     const diff = multisetDiff(actual, expected);
     return { ok: false, reason: diff ? `${shown}: ${diff}` : `${shown}: same tasks, wrong order` };
@@ -73,7 +74,10 @@ export function compareTrace(
   if (actual.length !== total) {
     const all = groups.flat();
     const diff = multisetDiff(actual, all);
-    return { ok: false, reason: `${shown}: ${diff || `${actual.length} entries for ${total} expected`}` };
+    return {
+      ok: false,
+      reason: `${shown}: ${diff || `${actual.length} entries for ${total} expected`}`,
+    };
   }
   let offset = 0;
   for (const [index, group] of groups.entries()) {

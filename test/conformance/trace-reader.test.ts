@@ -4,8 +4,23 @@ import type { EngineEvent } from './engine-access.js';
 import { markerTrace } from './trace-reader.js';
 
 let seq = 0;
-function ev(type: EngineEvent['type'], elementId: string, key: number, scopeKey?: number, payload = {}): EngineEvent {
-  return { seq: ++seq, instanceId: 'i1', type, elementId, key, ...(scopeKey !== undefined ? { scopeKey } : {}), at: 0, payload };
+function ev(
+  type: EngineEvent['type'],
+  elementId: string,
+  key: number,
+  scopeKey?: number,
+  payload = {},
+): EngineEvent {
+  return {
+    seq: ++seq,
+    instanceId: 'i1',
+    type,
+    elementId,
+    key,
+    ...(scopeKey !== undefined ? { scopeKey } : {}),
+    at: 0,
+    payload,
+  };
 }
 
 describe('markerTrace', () => {

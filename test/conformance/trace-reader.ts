@@ -10,20 +10,30 @@ function isBodyFlag(payload: Readonly<Record<string, unknown>>): boolean {
     if (payload[key] === true) return true;
   }
   const role = payload['role'] ?? payload['kind'];
-  return role === 'miBody' || role === 'loopBody' || role === 'multiInstanceBody' || role === 'body';
+  return (
+    role === 'miBody' || role === 'loopBody' || role === 'multiInstanceBody' || role === 'body'
+  );
 }
 
-export function markerTrace(events: readonly EngineEvent[], markerIds: readonly string[]): string[] {
+export function markerTrace(
+  events: readonly EngineEvent[],
+  markerIds: readonly string[],
+): string[] {
   const markers = new Set(markerIds);
   const completed = [...events]
     .sort((a, b) => a.seq - b.seq)
-    .filter((e) => e.type === 'element.completed' && e.elementId !== undefined && markers.has(e.elementId));
+    .filter(
+      (e) =>
+        e.type === 'element.completed' && e.elementId !== undefined && markers.has(e.elementId),
+    );
   // An element instance that encloses instances of the same element is a body, not an execution.
   const enclosing = new Set<string>();
   const bodies = new Set<number>();
   for (const e of events) {
-    if (e.elementId !== undefined && e.scopeKey !== undefined) enclosing.add(`${e.elementId}@${e.scopeKey}`);
-    if (e.type === 'element.activated' && e.key !== undefined && isBodyFlag(e.payload ?? {})) bodies.add(e.key);
+    if (e.elementId !== undefined && e.scopeKey !== undefined)
+      enclosing.add(`${e.elementId}@${e.scopeKey}`);
+    if (e.type === 'element.activated' && e.key !== undefined && isBodyFlag(e.payload ?? {}))
+      bodies.add(e.key);
   }
   const seen = new Set<number>();
   const trace: string[] = [];

@@ -11,8 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { TaskRequest, TaskResponse } from './conformance-tasks.js';
 
 export type TaskOutcome<T> =
-  | { ok: true; value: T; durationMs: number }
-  | { ok: false; failure: string; durationMs: number };
+  { ok: true; value: T; durationMs: number } | { ok: false; failure: string; durationMs: number };
 
 interface Slot {
   worker: Worker | undefined;
@@ -58,7 +57,10 @@ export class WorkerPool {
   private closed = false;
 
   constructor(private readonly options: WorkerPoolOptions) {
-    this.slots = Array.from({ length: Math.max(1, options.size) }, () => ({ worker: undefined, busy: false }));
+    this.slots = Array.from({ length: Math.max(1, options.size) }, () => ({
+      worker: undefined,
+      busy: false,
+    }));
   }
 
   private spawn(): Worker {
@@ -116,17 +118,31 @@ export class WorkerPool {
         };
         const onMessage = (message: TaskResponse): void => {
           if (message.id !== id) return;
-          if (message.ok) finish({ ok: true, value: message.value as T, durationMs: elapsed() }, false);
+          if (message.ok)
+            finish({ ok: true, value: message.value as T, durationMs: elapsed() }, false);
           else finish({ ok: false, failure: message.failure, durationMs: elapsed() }, false);
         };
         const onError = (error: Error): void => {
-          finish({ ok: false, failure: `worker crashed: ${error.message}`, durationMs: elapsed() }, true);
+          finish(
+            { ok: false, failure: `worker crashed: ${error.message}`, durationMs: elapsed() },
+            true,
+          );
         };
         const onExit = (code: number): void => {
-          finish({ ok: false, failure: `worker exited with code ${code}`, durationMs: elapsed() }, true);
+          finish(
+            { ok: false, failure: `worker exited with code ${code}`, durationMs: elapsed() },
+            true,
+          );
         };
         const timer = setTimeout(() => {
-          finish({ ok: false, failure: `timed out after ${timeoutMs} ms (wall clock)`, durationMs: elapsed() }, true);
+          finish(
+            {
+              ok: false,
+              failure: `timed out after ${timeoutMs} ms (wall clock)`,
+              durationMs: elapsed(),
+            },
+            true,
+          );
         }, timeoutMs);
         worker.on('message', onMessage);
         worker.on('error', onError);

@@ -84,7 +84,9 @@ export function findJavaScript(xml: string): JsFinding[] {
     closeRe.lastIndex = (m.index ?? 0) + m[0].length;
     const close = closeRe.exec(xml);
     const inner = xml.slice((m.index ?? 0) + m[0].length, close ? close.index : undefined);
-    const body = /<(?:[\w.-]+:)?script\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?script\s*>/.exec(inner)?.[1];
+    const body = /<(?:[\w.-]+:)?script\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?script\s*>/.exec(
+      inner,
+    )?.[1];
     if (body !== undefined && stripCdata(body) !== '' && !/^feel$/i.test(format ?? '')) {
       const finding: JsFinding = {
         place: `scriptTask[scriptFormat=${format ?? '(none)'}]`,
@@ -97,7 +99,13 @@ export function findJavaScript(xml: string): JsFinding[] {
   }
 
   // Expression-bearing elements.
-  const names = [...executionPlaces, 'inputParameter', 'outputParameter', 'entry', 'expression'].join('|');
+  const names = [
+    ...executionPlaces,
+    'inputParameter',
+    'outputParameter',
+    'entry',
+    'expression',
+  ].join('|');
   const re = new RegExp(
     `<(?:([\\w.-]+):)?(${names})\\b([^>]*?)(?:\\/>|>([\\s\\S]*?)<\\/(?:[\\w.-]+:)?\\2\\s*>)`,
     'g',
@@ -113,10 +121,17 @@ export function findJavaScript(xml: string): JsFinding[] {
     if (inBpmn && executionPlaces.has(local)) {
       if (!looksLikeJs(body, language)) continue;
       const id = nearestId(xml, m.index ?? 0, bpmn);
-      const finding: JsFinding = { place: `bpmn:${local}`, kind: 'execution', snippet: snippetOf(body) };
+      const finding: JsFinding = {
+        place: `bpmn:${local}`,
+        kind: 'execution',
+        snippet: snippetOf(body),
+      };
       if (id !== undefined) finding.elementId = id;
       findings.push(finding);
-    } else if (!inBpmn && (local === 'script' || (body !== '' && !body.includes('<') && /\$\{/.test(body)))) {
+    } else if (
+      !inBpmn &&
+      (local === 'script' || (body !== '' && !body.includes('<') && /\$\{/.test(body)))
+    ) {
       const id = nearestId(xml, m.index ?? 0, bpmn);
       const finding: JsFinding = {
         place: `${prefix ? `${prefix}:` : ''}${local}`,
@@ -131,7 +146,11 @@ export function findJavaScript(xml: string): JsFinding[] {
   // `${...}` in attributes (camunda:collection, camunda:assignee, ...).
   for (const m of xml.matchAll(/\s([\w.-]+:[\w.-]+)\s*=\s*"([^"]*\$\{[^"]*)"/g)) {
     const id = nearestId(xml, (m.index ?? 0) + 1, bpmn);
-    const finding: JsFinding = { place: `@${m[1]}`, kind: 'extension', snippet: snippetOf(m[2] ?? '') };
+    const finding: JsFinding = {
+      place: `@${m[1]}`,
+      kind: 'extension',
+      snippet: snippetOf(m[2] ?? ''),
+    };
     if (id !== undefined) finding.elementId = id;
     findings.push(finding);
   }

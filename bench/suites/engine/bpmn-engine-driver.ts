@@ -36,13 +36,17 @@ async function parseOnce(xml: string): Promise<SerializableContext> {
   const parser = new BpmnEngine({ name: 'permit-parser', source: xml });
   const definitions = await parser.getDefinitions();
   const definition = definitions[0];
-  if (definitions.length !== 1 || !definition) throw new Error(`bpmn-engine: expected 1 definition, got ${definitions.length}`);
+  if (definitions.length !== 1 || !definition)
+    throw new Error(`bpmn-engine: expected 1 definition, got ${definitions.length}`);
   const processes = definition.getProcesses();
-  if (!processes.some((p) => p.id === PROCESS_ID)) throw new Error(`bpmn-engine: model has no process ${PROCESS_ID}`);
+  if (!processes.some((p) => p.id === PROCESS_ID))
+    throw new Error(`bpmn-engine: model has no process ${PROCESS_ID}`);
   return definition.context.definitionContext;
 }
 
-function makeServices(stats: () => WorkStats): Record<string, (ctx: unknown, next: ServiceCallback) => void> {
+function makeServices(
+  stats: () => WorkStats,
+): Record<string, (ctx: unknown, next: ServiceCallback) => void> {
   const complete = (_ctx: unknown, next: ServiceCallback): void => {
     stats().serviceCalls++;
     next(null, SERVICE_RESULT);
@@ -60,7 +64,9 @@ function execute(
   const engine = new BpmnEngine({ name: `permit-${index}`, sourceContext, services });
   const ended = new Promise<void>((resolve, reject) => {
     engine.once('end', () => resolve());
-    engine.once('error', (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
+    engine.once('error', (err: unknown) =>
+      reject(err instanceof Error ? err : new Error(String(err))),
+    );
     engine.execute({ listener, variables: { level: levelFor(index) } }).catch(reject);
   });
   return { engine, ended };

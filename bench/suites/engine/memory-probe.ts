@@ -57,8 +57,18 @@ function result(
 ): MemoryProbeResult {
   // Touch the parked instances after the measurement so they cannot be collected before it.
   if (keepAlive === undefined) throw new Error('nothing was kept alive');
-  if (parked !== count) throw new Error(`${engine}: ${count} instances started but ${parked} are waiting at the first user task`);
-  return { engine, count, parked, heapUsedBefore, heapUsedAfter, bytesPerInstance: (heapUsedAfter - heapUsedBefore) / count };
+  if (parked !== count)
+    throw new Error(
+      `${engine}: ${count} instances started but ${parked} are waiting at the first user task`,
+    );
+  return {
+    engine,
+    count,
+    parked,
+    heapUsedBefore,
+    heapUsedAfter,
+    bytesPerInstance: (heapUsedAfter - heapUsedBefore) / count,
+  };
 }
 
 const [engineArg = '', countArg = ''] = process.argv.slice(2);

@@ -8,7 +8,10 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** The models live next to the repository: ../shared/bench relative to the repository root. */
 export const SAFEFLOW_MODEL_PATH = path.resolve(REPO_ROOT, '../shared/bench/permit.bpmn');
-export const BPMN_ENGINE_MODEL_PATH = path.resolve(REPO_ROOT, '../shared/bench/permit.bpmn-engine.bpmn');
+export const BPMN_ENGINE_MODEL_PATH = path.resolve(
+  REPO_ROOT,
+  '../shared/bench/permit.bpmn-engine.bpmn',
+);
 
 export const PROCESS_ID = 'bench_hot_work_permit';
 /** The user task only on the "special" branch of the exclusive gateway. */
@@ -48,16 +51,26 @@ export interface WorkStats {
 }
 
 export function emptyStats(): WorkStats {
-  return { started: 0, specialStarted: 0, ended: 0, userTasks: 0, specialApprovals: 0, serviceCalls: 0 };
+  return {
+    started: 0,
+    specialStarted: 0,
+    ended: 0,
+    userTasks: 0,
+    specialApprovals: 0,
+    serviceCalls: 0,
+  };
 }
 
 /** Throws unless every started instance ended and both gateway branches ran as chosen. */
 export function verifyStats(engineName: string, phase: string, s: WorkStats): void {
   const problems: string[] = [];
   if (s.started === 0) problems.push('no instance was started');
-  if (s.ended !== s.started) problems.push(`${s.started} instances started but ${s.ended} reached their end`);
+  if (s.ended !== s.started)
+    problems.push(`${s.started} instances started but ${s.ended} reached their end`);
   if (s.specialApprovals !== s.specialStarted) {
-    problems.push(`${s.specialStarted} "special" instances but ${s.specialApprovals} "${SPECIAL_TASK_ID}" tasks completed`);
+    problems.push(
+      `${s.specialStarted} "special" instances but ${s.specialApprovals} "${SPECIAL_TASK_ID}" tasks completed`,
+    );
   }
   if (s.started >= 2 && (s.specialStarted === 0 || s.specialStarted === s.started)) {
     problems.push('only one branch of the exclusive gateway ran');
@@ -73,7 +86,10 @@ function workPerInstance(s: WorkStats): [number, number] {
 }
 
 /** Throws unless both engines did the same work per instance. */
-export function verifySameWork(a: { name: string; stats: WorkStats }, b: { name: string; stats: WorkStats }): void {
+export function verifySameWork(
+  a: { name: string; stats: WorkStats },
+  b: { name: string; stats: WorkStats },
+): void {
   const [ta, ja] = workPerInstance(a.stats);
   const [tb, jb] = workPerInstance(b.stats);
   if (Math.abs(ta - tb) > 1e-9 || Math.abs(ja - jb) > 1e-9) {

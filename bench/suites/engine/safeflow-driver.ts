@@ -30,7 +30,8 @@ async function createEngine(xml: string, counters: Counters): Promise<Engine> {
     onEvents: (events) => {
       for (const e of events) {
         if (e.type === 'instance.completed') counters.completedInstances++;
-        else if (e.type === 'task.created' && e.elementId === FIRST_TASK_ID) counters.firstTasksCreated++;
+        else if (e.type === 'task.created' && e.elementId === FIRST_TASK_ID)
+          counters.firstTasksCreated++;
       }
     },
   });
@@ -70,7 +71,8 @@ function driveInstance(engine: Engine, index: number, stats: WorkStats): void {
       progressed = true;
     }
     if (!progressed) break;
-    if (round >= MAX_ROUNDS) throw new Error(`SafeFlow: instance ${instanceId} still has work after ${MAX_ROUNDS} rounds`);
+    if (round >= MAX_ROUNDS)
+      throw new Error(`SafeFlow: instance ${instanceId} still has work after ${MAX_ROUNDS} rounds`);
   }
   const view = engine.getInstance(instanceId);
   if (view !== undefined && view.state !== 'completed') {
@@ -127,7 +129,9 @@ export async function createSafeFlowParker(xml: string): Promise<{
       }
       const view = engine.getInstance(lastId);
       if (view?.state !== 'active' || !view.activeElementIds.includes(FIRST_TASK_ID)) {
-        throw new Error(`SafeFlow: last parked instance is not waiting at ${FIRST_TASK_ID}: ${JSON.stringify(view)}`);
+        throw new Error(
+          `SafeFlow: last parked instance is not waiting at ${FIRST_TASK_ID}: ${JSON.stringify(view)}`,
+        );
       }
       return { parked: counters.firstTasksCreated - before, keepAlive: engine };
     },

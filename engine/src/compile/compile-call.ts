@@ -11,11 +11,16 @@ const BINDING_TYPES: ReadonlySet<string> = new Set(['latest', 'deployment', 'ver
 export function compileCall(element: any): CallDef {
   const called = findExtension(element, 'zeebe:CalledElement');
   const processId =
-    stringAttr(called, 'processId') ?? stringAttr(called, 'processIdExpression') ?? stringAttr(element, 'calledElement') ?? '';
+    stringAttr(called, 'processId') ??
+    stringAttr(called, 'processIdExpression') ??
+    stringAttr(element, 'calledElement') ??
+    '';
   const bindingType = stringAttr(called, 'bindingType') ?? 'latest';
   return {
     processId: zeebeExpr(processId),
-    bindingType: BINDING_TYPES.has(bindingType) ? (bindingType as CallDef['bindingType']) : 'latest',
+    bindingType: BINDING_TYPES.has(bindingType)
+      ? (bindingType as CallDef['bindingType'])
+      : 'latest',
     versionTag: stringAttr(called, 'versionTag'),
     // Zeebe's defaults: both directions propagate everything unless switched off.
     propagateAllChildVariables: called?.propagateAllChildVariables !== false,

@@ -35,12 +35,17 @@ export function compileDefinitions(definitions: any, sourceText: string): Compil
       });
     }
   }
-  return { compiled: { id: typeof definitions?.id === 'string' ? definitions.id : '', processes }, problems };
+  return {
+    compiled: { id: typeof definitions?.id === 'string' ? definitions.id : '', processes },
+    problems,
+  };
 }
 
 export function collectProcesses(definitions: any): any[] {
   const seen = new Set<any>();
-  const rootElements: any[] = Array.isArray(definitions?.rootElements) ? definitions.rootElements : [];
+  const rootElements: any[] = Array.isArray(definitions?.rootElements)
+    ? definitions.rootElements
+    : [];
   for (const root of rootElements) {
     if (root?.$type === 'bpmn:Process') seen.add(root);
     if (root?.$type === 'bpmn:Collaboration' && Array.isArray(root.participants)) {
@@ -57,7 +62,8 @@ function collectUserTaskForms(processes: readonly any[]): Map<string, string> {
   const forms = new Map<string, string>();
   for (const process of processes) {
     for (const form of findExtensions(process, 'zeebe:UserTaskForm')) {
-      if (typeof form.id === 'string' && typeof form.body === 'string') forms.set(form.id, form.body);
+      if (typeof form.id === 'string' && typeof form.body === 'string')
+        forms.set(form.id, form.body);
     }
   }
   return forms;

@@ -17,11 +17,14 @@ export function compileEventTrigger(event: any): TriggerResult {
   const definitions = [...asArray(event.eventDefinitions), ...asArray(event.eventDefinitionRef)];
   if (definitions.length === 0) return { trigger: { type: 'none' } };
   if (definitions.length > 1) {
-    return { unsupported: `${definitions.length} event definitions on one event (BPMN multiple/parallel multiple)` };
+    return {
+      unsupported: `${definitions.length} event definitions on one event (BPMN multiple/parallel multiple)`,
+    };
   }
   // Process-level start events are correlated by name only; event sub-process starts subscribe
   // inside a running instance and keep their key.
-  const processStart = event.$type === 'bpmn:StartEvent' && event.$parent?.triggeredByEvent !== true;
+  const processStart =
+    event.$type === 'bpmn:StartEvent' && event.$parent?.triggeredByEvent !== true;
   return compileDefinition(definitions[0], processStart);
 }
 
@@ -48,9 +51,16 @@ function compileDefinition(definition: any, isStart: boolean): TriggerResult {
     }
     case 'bpmn:ErrorEventDefinition':
       // No errorRef on a catch means "catch every error" (Camunda 8 semantics).
-      return { trigger: { type: 'error', errorCode: stringAttr(definition.errorRef, 'errorCode') } };
+      return {
+        trigger: { type: 'error', errorCode: stringAttr(definition.errorRef, 'errorCode') },
+      };
     case 'bpmn:EscalationEventDefinition':
-      return { trigger: { type: 'escalation', escalationCode: stringAttr(definition.escalationRef, 'escalationCode') } };
+      return {
+        trigger: {
+          type: 'escalation',
+          escalationCode: stringAttr(definition.escalationRef, 'escalationCode'),
+        },
+      };
     case 'bpmn:TerminateEventDefinition':
       return { trigger: { type: 'terminate' } };
     case 'bpmn:LinkEventDefinition':

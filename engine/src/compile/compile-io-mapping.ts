@@ -16,8 +16,14 @@ export function compileIoMapping(element: any): { inputs?: IoMapping[]; outputs?
 
 function toMappings(parameters: unknown): IoMapping[] {
   if (!Array.isArray(parameters)) return [];
-  return parameters
-    .filter((p) => typeof p?.target === 'string' && p.target !== '')
-    // A missing source maps `null` in Zeebe; FEEL `null` says the same.
-    .map((p) => ({ source: typeof p.source === 'string' ? zeebeExpr(p.source) : { kind: 'feel', source: 'null' }, target: p.target }));
+  return (
+    parameters
+      .filter((p) => typeof p?.target === 'string' && p.target !== '')
+      // A missing source maps `null` in Zeebe; FEEL `null` says the same.
+      .map((p) => ({
+        source:
+          typeof p.source === 'string' ? zeebeExpr(p.source) : { kind: 'feel', source: 'null' },
+        target: p.target,
+      }))
+  );
 }

@@ -9,7 +9,8 @@ import { findExtension } from './extension-elements.js';
 export function compileJob(element: any): JobDef | undefined {
   const definition = findExtension(element, 'zeebe:TaskDefinition');
   if (definition === undefined) return undefined;
-  const retries = typeof definition.retries === 'string' && definition.retries !== '' ? definition.retries : '3';
+  const retries =
+    typeof definition.retries === 'string' && definition.retries !== '' ? definition.retries : '3';
   return {
     type: zeebeExpr(typeof definition.type === 'string' ? definition.type : ''),
     retries: zeebeExpr(retries),
@@ -22,7 +23,8 @@ function compileHeaders(element: any): Record<string, string> {
   const values = findExtension(element, 'zeebe:TaskHeaders')?.values;
   if (!Array.isArray(values)) return headers;
   for (const header of values) {
-    if (typeof header?.key === 'string') headers[header.key] = typeof header.value === 'string' ? header.value : '';
+    if (typeof header?.key === 'string')
+      headers[header.key] = typeof header.value === 'string' ? header.value : '';
   }
   return headers;
 }

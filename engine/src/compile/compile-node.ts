@@ -31,7 +31,12 @@ const EVENT_KINDS: ReadonlySet<FlowNodeKind> = new Set([
 ]);
 
 /** Compiles one flow node (not its children: sub-process containers are walked by the caller). */
-export function compileNode(element: any, kind: FlowNodeKind, containerId: string, ctx: NodeContext): DraftNode {
+export function compileNode(
+  element: any,
+  kind: FlowNodeKind,
+  containerId: string,
+  ctx: NodeContext,
+): DraftNode {
   const id = String(element.id);
   const node: DraftNode = {
     id,
@@ -52,7 +57,11 @@ export function compileNode(element: any, kind: FlowNodeKind, containerId: strin
   const extensions = compileExtensions(element);
   if (extensions !== undefined) node.extensions = extensions;
   if (element.isForCompensation === true) {
-    unsupported(ctx, element, 'compensation handlers (isForCompensation) are not executed by SafeFlow');
+    unsupported(
+      ctx,
+      element,
+      'compensation handlers (isForCompensation) are not executed by SafeFlow',
+    );
   }
   if (EVENT_KINDS.has(kind)) compileEvent(node, element, ctx);
   else compileActivity(node, element, ctx);

@@ -26,7 +26,10 @@ interface ProcessDraft extends NodeContext {
  * boundary events and defaults. incoming/outgoing come from the flows themselves, not from the
  * `<incoming>`/`<outgoing>` lists, which some vendor exports omit or get wrong.
  */
-export function compileProcess(process: any, userTaskForms: ReadonlyMap<string, string>): ProcessModel {
+export function compileProcess(
+  process: any,
+  userTaskForms: ReadonlyMap<string, string>,
+): ProcessModel {
   const draft: ProcessDraft = {
     userTaskForms,
     nodes: new Map(),
@@ -67,7 +70,12 @@ function walkContainer(element: any, containerId: string, draft: ProcessDraft): 
     }
     if (typeof child?.id !== 'string') continue;
     const { kind, unsupported } = nodeKind(child);
-    if (unsupported !== undefined) draft.unsupported.push({ elementId: child.id, type: String(child.$type), reason: unsupported });
+    if (unsupported !== undefined)
+      draft.unsupported.push({
+        elementId: child.id,
+        type: String(child.$type),
+        reason: unsupported,
+      });
     if (kind === undefined) continue;
     const node = compileNode(child, kind, containerId, draft);
     draft.nodes.set(node.id, node);
@@ -79,7 +87,8 @@ function walkContainer(element: any, containerId: string, draft: ProcessDraft): 
 
 function registerInContainer(container: DraftContainer, node: DraftNode): void {
   if (node.kind === 'startEvent') {
-    if (node.trigger === undefined || node.trigger.type === 'none') container.noneStartId ??= node.id;
+    if (node.trigger === undefined || node.trigger.type === 'none')
+      container.noneStartId ??= node.id;
     else container.triggeredStartIds.push(node.id);
   } else if (node.kind === 'eventSubProcess') {
     container.eventSubProcessIds.push(node.id);

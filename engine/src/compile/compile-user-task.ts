@@ -9,7 +9,10 @@ const EMBEDDED_FORM_PREFIX = 'camunda-forms:bpmn:';
  * `zeebe:taskDefinition` on a user task is ignored, as Zeebe does. `userTaskForms` maps the ids
  * of process-level `zeebe:userTaskForm` elements to their JSON body (embedded forms).
  */
-export function compileUserTask(element: any, userTaskForms: ReadonlyMap<string, string>): UserTaskDef {
+export function compileUserTask(
+  element: any,
+  userTaskForms: ReadonlyMap<string, string>,
+): UserTaskDef {
   const assignment = findExtension(element, 'zeebe:AssignmentDefinition');
   const form = findExtension(element, 'zeebe:FormDefinition');
   const schedule = findExtension(element, 'zeebe:TaskSchedule');

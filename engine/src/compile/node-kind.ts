@@ -43,14 +43,23 @@ const PASSIVE: ReadonlySet<string> = new Set([
 export function nodeKind(element: any): KindResult {
   const type = String(element?.$type);
   if (PASSIVE.has(type)) return {};
-  if (type === 'bpmn:SubProcess') return { kind: element.triggeredByEvent === true ? 'eventSubProcess' : 'subProcess' };
-  if (type === 'bpmn:Transaction') return { kind: 'subProcess', unsupported: 'transactions are not executed by SafeFlow' };
+  if (type === 'bpmn:SubProcess')
+    return { kind: element.triggeredByEvent === true ? 'eventSubProcess' : 'subProcess' };
+  if (type === 'bpmn:Transaction')
+    return { kind: 'subProcess', unsupported: 'transactions are not executed by SafeFlow' };
   if (type === 'bpmn:AdHocSubProcess') {
     return { kind: 'subProcess', unsupported: 'ad-hoc sub-processes are not executed by SafeFlow' };
   }
-  if (type === 'bpmn:ComplexGateway') return { unsupported: 'complex gateways are not executed by SafeFlow' };
-  if (type === 'bpmn:EventBasedGateway' && (element.instantiate === true || element.eventGatewayType === 'Parallel')) {
-    return { kind: 'eventBasedGateway', unsupported: 'instantiating or parallel event-based gateways are not supported' };
+  if (type === 'bpmn:ComplexGateway')
+    return { unsupported: 'complex gateways are not executed by SafeFlow' };
+  if (
+    type === 'bpmn:EventBasedGateway' &&
+    (element.instantiate === true || element.eventGatewayType === 'Parallel')
+  ) {
+    return {
+      kind: 'eventBasedGateway',
+      unsupported: 'instantiating or parallel event-based gateways are not supported',
+    };
   }
   const kind = KINDS[type];
   if (kind !== undefined) return { kind };

@@ -6,7 +6,9 @@ export class DeploymentError extends Error {
   constructor(readonly problems: Array<Problem & { resource?: string }>) {
     super(
       `deployment refused: ${problems.length} problem(s)` +
-        (problems[0] ? ` — first: ${problems[0].resource ? `${problems[0].resource}: ` : ''}${problems[0].message}` : ''),
+        (problems[0]
+          ? ` — first: ${problems[0].resource ? `${problems[0].resource}: ` : ''}${problems[0].message}`
+          : ''),
     );
     this.name = 'DeploymentError';
   }

@@ -3,7 +3,11 @@ import type { Problem } from '../model/problem.js';
 import { applyEvent } from '../runtime/apply-event.js';
 import * as cmd from '../runtime/commands.js';
 import type { Effect } from '../runtime/effects.js';
-import { EngineCommandError } from '../runtime/engine-error.js';
+import {
+  EngineCommandError,
+  type EngineError,
+  type EngineErrorCode,
+} from '../runtime/engine-error.js';
 import type { EngineEvent } from '../runtime/engine-event.js';
 import { emptyInstanceState, type InstanceState } from '../runtime/instance-state.js';
 import { IncidentError } from '../runtime/incident-error.js';
@@ -73,11 +77,21 @@ export class Engine {
 
   async deploy(resources: DeploymentResource[]): Promise<DeployResult> {
     if (!Array.isArray(resources) || resources.length === 0) {
-      throw new DeploymentError([{ code: 'empty-deployment', message: 'a deployment needs at least one resource', severity: 'error' }]);
+      throw new DeploymentError([
+        {
+          code: 'empty-deployment',
+          message: 'a deployment needs at least one resource',
+          severity: 'error',
+        },
+      ]);
     }
     const problems: Array<Problem & { resource?: string }> = [];
     const warnings: Problem[] = [];
-    const loaded: Array<{ resource: string; hash: string; models: import('../model/process-model.js').ProcessModel[] }> = [];
+    const loaded: Array<{
+      resource: string;
+      hash: string;
+      models: import('../model/process-model.js').ProcessModel[];
+    }> = [];
     const others = new Map<string, string>();
     for (const r of resources) {
       const text = typeof r.content === 'string' ? r.content : new TextDecoder().decode(r.content);
@@ -113,7 +127,13 @@ export class Engine {
     return this.resources.get(deploymentId)?.get(name);
   }
 
-  listProcesses(): Array<{ id: string; key: string; version: number; name?: string; deploymentId: string }> {
+  listProcesses(): Array<{
+    id: string;
+    key: string;
+    version: number;
+    name?: string;
+    deploymentId: string;
+  }> {
     return this.registry.all().map((v) => ({
       id: v.processId,
       key: v.key,
@@ -128,7 +148,10 @@ export class Engine {
   start(processId: string, options: StartOptions = {}): StartResult {
     const version = this.registry.get(processId, options.version);
     if (!version) {
-      return fail('PROCESS_NOT_FOUND', `no deployed process '${processId}'${options.version ? ` version ${options.version}` : ''}`);
+      return fail(
+        'PROCESS_NOT_FOUND',
+        `no deployed process '${processId}'${options.version ? ` version ${options.version}` : ''}`,
+      );
     }
     const all: EngineEvent[] = [];
     try {
@@ -148,7 +171,10 @@ export class Engine {
   ): string {
     const instanceId = options.instanceId ?? this.newInstanceId();
     if (this.instances.has(instanceId)) {
-      throw new EngineCommandError('INVALID_ARGUMENT', `instance id '${instanceId}' is already in use`);
+      throw new EngineCommandError(
+        'INVALID_ARGUMENT',
+        `instance id '${instanceId}' is already in use`,
+      );
     }
     const effects: Effect[] = [];
     const run = cmd.startInstance(
@@ -177,7 +203,9 @@ export class Engine {
     return e ? instanceView(e.state) : undefined;
   }
 
-  listInstances(filter: { processId?: string; state?: InstanceView['state'] } = {}): InstanceView[] {
+  listInstances(
+    filter: { processId?: string; state?: InstanceView['state'] } = {},
+  ): InstanceView[] {
     const out: InstanceView[] = [];
     for (const e of this.instances.values()) {
       if (filter.processId && e.state.processId !== filter.processId) continue;
@@ -211,7 +239,11 @@ export class Engine {
    */
   restoreInstance(state: InstanceState, events: EngineEvent[] = []): void {
     const version = this.registry.byProcessKey(state.processKey);
-    if (!version) throw new EngineCommandError('PROCESS_NOT_FOUND', `process version '${state.processKey}' is not deployed`);
+    if (!version)
+      throw new EngineCommandError(
+        'PROCESS_NOT_FOUND',
+        `process version '${state.processKey}' is not deployed`,
+      );
     const entry: InstanceEntry = { state: structuredClone(state), events: [...events], version };
     this.instances.set(state.id, entry);
     this.indexState(entry);
@@ -231,7 +263,14 @@ export class Engine {
 
   // ---------------------------------------------------------------- user tasks
 
-  openTasks(filter: { instanceId?: string; elementId?: string; assignee?: string; candidateGroup?: string } = {}): UserTaskView[] {
+  openTasks(
+    filter: {
+      instanceId?: string;
+      elementId?: string;
+      assignee?: string;
+      candidateGroup?: string;
+    } = {},
+  ): UserTaskView[] {
     const out: UserTaskView[] = [];
     const entries = filter.instanceId
       ? [this.instances.get(filter.instanceId)].filter((e): e is InstanceEntry => !!e)
@@ -310,7 +349,9 @@ export class Engine {
     if (!this.instances.get(instanceId)?.state.incidents[incidentId]) {
       return fail('INCIDENT_NOT_FOUND', `incident '${incidentId}' is not open`);
     }
-    return this.command(instanceId, (run) => cmd.resolveIncident(run, incidentId, options.variables));
+    return this.command(instanceId, (run) =>
+      cmd.resolveIncident(run, incidentId, options.variables),
+    );
   }
 
   // ---------------------------------------------------------------- messages, signals, timers
@@ -328,11 +369,18 @@ export class Engine {
         const e = this.instances.get(instanceId);
         if (!e || seenProcesses.has(e.state.processId)) continue;
         const sub = Object.values(e.state.subscriptions).find(
-          (s) => s.channel === 'message' && s.name === message.name && (s.correlationKey ?? undefined) === (message.correlationKey ?? undefined),
+          (s) =>
+            s.channel === 'message' &&
+            s.name === message.name &&
+            (s.correlationKey ?? undefined) === (message.correlationKey ?? undefined),
         );
         if (!sub) continue;
         seenProcesses.add(e.state.processId);
-        this.commandInto(e, (run) => cmd.correlateSubscription(run, sub.id, message.variables), all);
+        this.commandInto(
+          e,
+          (run) => cmd.correlateSubscription(run, sub.id, message.variables),
+          all,
+        );
         correlated++;
       }
       for (const start of this.starts.messageStarts(message.name)) {
@@ -340,7 +388,11 @@ export class Engine {
         seenProcesses.add(start.version.processId);
         this.startVersion(
           start.version,
-          { startEventId: start.eventId, triggered: message.variables ?? {}, variables: message.variables ?? {} },
+          {
+            startEventId: start.eventId,
+            triggered: message.variables ?? {},
+            variables: message.variables ?? {},
+          },
           undefined,
           all,
         );
@@ -384,7 +436,13 @@ export class Engine {
         if (!this.timerLive(top.instanceId, top.timerId, top.dueAt)) continue;
         if (top.instanceId === '') {
           const fired = this.starts.fireTimerStart(top.timerId, top.dueAt, this.timers);
-          if (fired) this.startVersion(fired.version, { startEventId: fired.eventId, triggered: {} }, undefined, all);
+          if (fired)
+            this.startVersion(
+              fired.version,
+              { startEventId: fired.eventId, triggered: {} },
+              undefined,
+              all,
+            );
           continue;
         }
         const e = this.instances.get(top.instanceId)!;
@@ -418,9 +476,12 @@ export class Engine {
     const e = dot > 0 ? this.instances.get(id.slice(0, dot)) : undefined;
     const key = Number(id.slice(dot + 1));
     if (e && Number.isInteger(key) && key < e.state.nextKey) {
-      return fail(`${what}_NOT_ACTIVE`, `${what.toLowerCase()} '${id}' is no longer open`);
+      return fail(
+        `${what}_NOT_ACTIVE` as EngineErrorCode,
+        `${what.toLowerCase()} '${id}' is no longer open`,
+      );
     }
-    return fail(`${what}_NOT_FOUND`, `no ${what.toLowerCase()} '${id}'`);
+    return fail(`${what}_NOT_FOUND` as EngineErrorCode, `no ${what.toLowerCase()} '${id}'`);
   }
 
   private jobCommand(jobKey: string, fn: (run: Run) => void): CommandResult {
@@ -443,7 +504,12 @@ export class Engine {
     }
   }
 
-  private commandInto(e: InstanceEntry, fn: (run: Run) => void, sink: EngineEvent[], now?: number): void {
+  private commandInto(
+    e: InstanceEntry,
+    fn: (run: Run) => void,
+    sink: EngineEvent[],
+    now?: number,
+  ): void {
     const run = new Run(e.state, e.version.model, this.ctx(now));
     const effects: Effect[] = [];
     fn(run);
@@ -457,6 +523,8 @@ export class Engine {
     for (const ev of run.events) {
       e.events.push(ev);
       sink.push(ev);
+      // Payload shapes are fixed per event type (see apply-event.ts); read them untyped here.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const p = ev.payload as Record<string, any>;
       switch (ev.type) {
         case 'task.created':
@@ -497,8 +565,10 @@ export class Engine {
     const id = e.state.id;
     for (const t of Object.keys(e.state.tasks)) this.taskIndex.set(t, id);
     for (const j of Object.keys(e.state.jobs)) this.jobIndex.set(j, id);
-    for (const s of Object.values(e.state.subscriptions)) this.addSub(id, s.id, `${s.channel}|${s.name}`);
-    for (const t of Object.values(e.state.timers)) this.timers.push({ dueAt: t.dueAt, instanceId: id, timerId: t.id });
+    for (const s of Object.values(e.state.subscriptions))
+      this.addSub(id, s.id, `${s.channel}|${s.name}`);
+    for (const t of Object.values(e.state.timers))
+      this.timers.push({ dueAt: t.dueAt, instanceId: id, timerId: t.id });
   }
 
   private forget(e: InstanceEntry): void {
@@ -526,7 +596,12 @@ export class Engine {
     if (m.size === 0) this.subsByName.delete(name);
   }
 
-  private deliverSignal(name: string, variables: Variables, originInstanceId: string | undefined, sink: EngineEvent[]): void {
+  private deliverSignal(
+    name: string,
+    variables: Variables,
+    originInstanceId: string | undefined,
+    sink: EngineEvent[],
+  ): void {
     const ids = [...(this.subsByName.get(`signal|${name}`)?.keys() ?? [])];
     for (const instanceId of ids) {
       if (instanceId === originInstanceId) continue; // already delivered inside the thrower's command
@@ -535,7 +610,12 @@ export class Engine {
       this.commandInto(e, (run) => void cmd.receiveSignal(run, name, variables), sink);
     }
     for (const start of this.starts.signalStarts(name)) {
-      this.startVersion(start.version, { startEventId: start.eventId, triggered: variables, variables }, undefined, sink);
+      this.startVersion(
+        start.version,
+        { startEventId: start.eventId, triggered: variables, variables },
+        undefined,
+        sink,
+      );
     }
   }
 
@@ -553,7 +633,10 @@ export class Engine {
                 parent,
                 (run) =>
                   run.raiseIncident(
-                    new IncidentError('CALLED_ELEMENT_ERROR', `called process '${fx.processId}' is not deployed`),
+                    new IncidentError(
+                      'CALLED_ELEMENT_ERROR',
+                      `called process '${fx.processId}' is not deployed`,
+                    ),
                     run.el(fx.parentKey),
                     { op: 'enter', key: fx.parentKey },
                   ),
@@ -572,20 +655,30 @@ export class Engine {
         }
         case 'cancelChild': {
           const child = this.instances.get(fx.childInstanceId);
-          if (child && child.state.status === 'active') this.commandInto(child, (run) => cmd.cancelInstance(run), sink);
+          if (child && child.state.status === 'active')
+            this.commandInto(child, (run) => cmd.cancelInstance(run), sink);
           break;
         }
         case 'childCompleted': {
           const parent = this.instances.get(fx.parentInstanceId);
           if (parent && parent.state.status === 'active') {
-            this.commandInto(parent, (run) => cmd.childCompleted(run, fx.parentKey, fx.variables), sink);
+            this.commandInto(
+              parent,
+              (run) => cmd.childCompleted(run, fx.parentKey, fx.variables),
+              sink,
+            );
           }
           break;
         }
         case 'childThrew': {
           const parent = this.instances.get(fx.parentInstanceId);
           if (parent && parent.state.status === 'active') {
-            this.commandInto(parent, (run) => cmd.childThrew(run, fx.parentKey, fx.kind, fx.code, fx.message, fx.variables), sink);
+            this.commandInto(
+              parent,
+              (run) =>
+                cmd.childThrew(run, fx.parentKey, fx.kind, fx.code, fx.message, fx.variables),
+              sink,
+            );
           }
           break;
         }
@@ -596,9 +689,14 @@ export class Engine {
     }
   }
 
-  private resolveCalled(fx: Extract<Effect, { type: 'startChild' }>, parent: ProcessVersion | undefined): ProcessVersion | undefined {
-    if (fx.bindingType === 'deployment' && parent) return this.registry.inDeployment(fx.processId, parent.deploymentId);
-    if (fx.bindingType === 'versionTag' && fx.versionTag) return this.registry.withVersionTag(fx.processId, fx.versionTag);
+  private resolveCalled(
+    fx: Extract<Effect, { type: 'startChild' }>,
+    parent: ProcessVersion | undefined,
+  ): ProcessVersion | undefined {
+    if (fx.bindingType === 'deployment' && parent)
+      return this.registry.inDeployment(fx.processId, parent.deploymentId);
+    if (fx.bindingType === 'versionTag' && fx.versionTag)
+      return this.registry.withVersionTag(fx.processId, fx.versionTag);
     return this.registry.latest(fx.processId);
   }
 
@@ -607,11 +705,11 @@ export class Engine {
   }
 }
 
-function fail(code: string, message: string): { ok: false; error: { code: any; message: string } } {
+function fail(code: EngineErrorCode, message: string): { ok: false; error: EngineError } {
   return { ok: false, error: { code, message } };
 }
 
-function toFailure(e: unknown): { ok: false; error: { code: any; message: string } } {
+function toFailure(e: unknown): { ok: false; error: EngineError } {
   if (e instanceof EngineCommandError) return fail(e.code, e.message);
   throw e;
 }

@@ -35,17 +35,13 @@ export interface DeployResult {
   warnings: Problem[];
 }
 
-export type CommandResult =
-  | { ok: true; events: EngineEvent[] }
-  | { ok: false; error: EngineError };
+export type CommandResult = { ok: true; events: EngineEvent[] } | { ok: false; error: EngineError };
 
 export type StartResult =
-  | { ok: true; instanceId: string; events: EngineEvent[] }
-  | { ok: false; error: EngineError };
+  { ok: true; instanceId: string; events: EngineEvent[] } | { ok: false; error: EngineError };
 
 export type CorrelateResult =
-  | { ok: true; correlated: number; events: EngineEvent[] }
-  | { ok: false; error: EngineError };
+  { ok: true; correlated: number; events: EngineEvent[] } | { ok: false; error: EngineError };
 
 export interface StartOptions {
   variables?: Variables;

@@ -40,7 +40,12 @@ export class ProcessRegistry {
   }
 
   /** Adds a version unless the latest one has the same content; returns the version in force. */
-  add(model: ProcessModel, deploymentId: string, hash: string, versionTag?: string): { version: ProcessVersion; isNew: boolean } {
+  add(
+    model: ProcessModel,
+    deploymentId: string,
+    hash: string,
+    versionTag?: string,
+  ): { version: ProcessVersion; isNew: boolean } {
     const list = this.byId.get(model.id) ?? [];
     const last = list[list.length - 1];
     if (last && last.hash === hash) return { version: last, isNew: false };

@@ -31,7 +31,8 @@ export class StartEventRegistry {
         else map.delete(name);
       }
     }
-    for (const [id, t] of this.timerStarts) if (t.version.processId === pid) this.timerStarts.delete(id);
+    for (const [id, t] of this.timerStarts)
+      if (t.version.processId === pid) this.timerStarts.delete(id);
     for (const eventId of version.model.root.triggeredStartIds) {
       const node = version.model.nodes.get(eventId);
       const trigger = node?.trigger;
@@ -46,7 +47,12 @@ export class StartEventRegistry {
         const value = evalValue(trigger.timer.expr, {}, `timer of start event '${eventId}'`);
         const s = scheduleTimer(trigger.timer, value, now, eventId);
         const id = `${version.key}:${eventId}`;
-        this.timerStarts.set(id, { version, eventId, dueAt: s.dueAt, ...(s.cycle ? { cycle: s.cycle } : {}) });
+        this.timerStarts.set(id, {
+          version,
+          eventId,
+          dueAt: s.dueAt,
+          ...(s.cycle ? { cycle: s.cycle } : {}),
+        });
         queue.push({ dueAt: s.dueAt, instanceId: '', timerId: id });
       }
     }
@@ -70,7 +76,10 @@ export class StartEventRegistry {
     if (!t || t.dueAt !== dueAt) return undefined;
     if (t.cycle && (t.cycle.remaining === null || t.cycle.remaining > 0)) {
       t.dueAt = nextTimerDue(dueAt, t.cycle.interval);
-      t.cycle = { remaining: t.cycle.remaining === null ? null : t.cycle.remaining - 1, interval: t.cycle.interval };
+      t.cycle = {
+        remaining: t.cycle.remaining === null ? null : t.cycle.remaining - 1,
+        interval: t.cycle.interval,
+      };
       queue.push({ dueAt: t.dueAt, instanceId: '', timerId: id });
     } else {
       this.timerStarts.delete(id);

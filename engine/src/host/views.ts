@@ -1,4 +1,9 @@
-import type { IncidentState, InstanceState, JobState, TaskState } from '../runtime/instance-state.js';
+import type {
+  IncidentState,
+  InstanceState,
+  JobState,
+  TaskState,
+} from '../runtime/instance-state.js';
 import type { Run } from '../runtime/run.js';
 import type { IncidentView, InstanceView, JobView, UserTaskView } from './host-types.js';
 

@@ -15,9 +15,16 @@ declare module 'bpmn-moddle' {
     readonly warnings: readonly ModdleWarning[];
   }
   export interface BpmnModdleInstance {
-    fromXML(xml: string, typeName?: string, options?: Record<string, unknown>): Promise<FromXmlResult>;
+    fromXML(
+      xml: string,
+      typeName?: string,
+      options?: Record<string, unknown>,
+    ): Promise<FromXmlResult>;
     toXML(element: any, options?: Record<string, unknown>): Promise<{ xml: string }>;
     create(type: string, attrs?: Record<string, unknown>): any;
   }
-  export function BpmnModdle(packages?: Record<string, unknown>, options?: Record<string, unknown>): BpmnModdleInstance;
+  export function BpmnModdle(
+    packages?: Record<string, unknown>,
+    options?: Record<string, unknown>,
+  ): BpmnModdleInstance;
 }

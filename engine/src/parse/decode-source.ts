@@ -26,8 +26,10 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 export function decodeSource(source: string | Uint8Array): DecodedSource {
   if (typeof source === 'string') return { text: stripBom(source), encoding: 'utf-8' };
-  if (source.length >= 2 && source[0] === 0xfe && source[1] === 0xff) return decode(source, 'utf-16be');
-  if (source.length >= 2 && source[0] === 0xff && source[1] === 0xfe) return decode(source, 'utf-16le');
+  if (source.length >= 2 && source[0] === 0xfe && source[1] === 0xff)
+    return decode(source, 'utf-16be');
+  if (source.length >= 2 && source[0] === 0xff && source[1] === 0xfe)
+    return decode(source, 'utf-16le');
   if (source.length >= 3 && source[0] === 0xef && source[1] === 0xbb && source[2] === 0xbf) {
     return decode(source.subarray(3), 'utf-8');
   }

@@ -37,7 +37,11 @@ export function warningToProblem(warning: ModdleWarning, locate: ElementLocator)
     const toType = TYPE_REFERENCES.has(property);
     return {
       ...base,
-      code: inDiagram ? 'unresolved-diagram-reference' : toType ? 'unresolved-type-reference' : 'unresolved-reference',
+      code: inDiagram
+        ? 'unresolved-diagram-reference'
+        : toType
+          ? 'unresolved-type-reference'
+          : 'unresolved-reference',
       message: `${elementType} "${elementId ?? '?'}" refers to "${missing}" (${property}), which does not exist in this file`,
       severity: inDiagram || toType ? 'warning' : 'error',
     };

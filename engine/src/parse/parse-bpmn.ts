@@ -1,6 +1,7 @@
 import type { Problem } from '../model/problem.js';
 import { createModdle } from '../moddle/create-moddle.js';
 import { decodeSource } from './decode-source.js';
+import { completeFlowRefs } from './complete-flow-refs.js';
 import { createElementLocator } from './element-locator.js';
 import { warningToProblem } from './moddle-warnings.js';
 import { xmlSyntaxProblem } from './xml-error.js';
@@ -24,7 +25,10 @@ const DEFAULT_MAX_SIZE = 20 * 1024 * 1024;
  * Reads BPMN XML with the BPMN, Zeebe and SafeFlow descriptors. Never throws: every failure,
  * including bugs in the libraries underneath, comes back as a problem.
  */
-export async function parseBpmn(source: string | Uint8Array, options: ParseOptions = {}): Promise<ParseResult> {
+export async function parseBpmn(
+  source: string | Uint8Array,
+  options: ParseOptions = {},
+): Promise<ParseResult> {
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   let sourceText = '';
   try {
@@ -58,6 +62,7 @@ export async function parseBpmn(source: string | Uint8Array, options: ParseOptio
       if (/^unsupported document encoding/.test(warning.message)) continue;
       problems.push(warningToProblem(warning, locate));
     }
+    completeFlowRefs(result.rootElement);
     return { definitions: result.rootElement, sourceText, problems };
   } catch (error) {
     return { sourceText, problems: [internalError(error)] };
@@ -73,10 +78,20 @@ function tooLarge(size: number, max: number): Problem {
 }
 
 function emptySource(): Problem {
-  return { code: 'xml-syntax', message: 'The BPMN source is empty', line: 1, column: 1, severity: 'error' };
+  return {
+    code: 'xml-syntax',
+    message: 'The BPMN source is empty',
+    line: 1,
+    column: 1,
+    severity: 'error',
+  };
 }
 
 function internalError(error: unknown): Problem {
   const detail = error instanceof Error ? error.message : String(error);
-  return { code: 'parse-failed', message: `The BPMN source could not be read: ${detail}`, severity: 'error' };
+  return {
+    code: 'parse-failed',
+    message: `The BPMN source could not be read: ${detail}`,
+    severity: 'error',
+  };
 }

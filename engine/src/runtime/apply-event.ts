@@ -18,6 +18,8 @@ import type {
  */
 export function applyEvent(state: InstanceState, event: EngineEvent): void {
   state.seq = event.seq;
+  // Payload shapes are fixed per event type; the switch below is their one reader.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const p = event.payload as Record<string, any>;
   switch (event.type) {
     case 'instance.started':

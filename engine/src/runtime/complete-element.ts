@@ -25,7 +25,11 @@ export function completeElement(run: Run, key: number, vars?: Vars): void {
       const context = { ...run.visibleVars(key), ...(vars ?? {}) };
       const results: Vars = {};
       for (const m of node.outputs) {
-        setPath(results, m.target, evalValue(m.source, context, `output mapping '${m.target}' of '${node.id}'`));
+        setPath(
+          results,
+          m.target,
+          evalValue(m.source, context, `output mapping '${m.target}' of '${node.id}'`),
+        );
       }
       run.propagateVars(el.scopeKey, results);
     } else if (vars && Object.keys(vars).length > 0) {

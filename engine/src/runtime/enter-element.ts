@@ -25,7 +25,15 @@ export function enterElement(run: Run, key: number, triggered?: Vars): void {
       const visible = run.visibleVars(key);
       const local: Vars = {};
       for (const m of node.inputs) {
-        setPath(local, m.target, evalValue(m.source, { ...visible, ...local }, `input mapping '${m.target}' of '${node.id}'`));
+        setPath(
+          local,
+          m.target,
+          evalValue(
+            m.source,
+            { ...visible, ...local },
+            `input mapping '${m.target}' of '${node.id}'`,
+          ),
+        );
       }
       run.setLocalVars(key, local);
     }
@@ -43,7 +51,12 @@ export function enterElement(run: Run, key: number, triggered?: Vars): void {
         run.enqueue({ op: 'complete', key, ...(triggered ? { vars: triggered } : {}) });
         return;
       case 'intermediateCatchEvent':
-        if (triggered || !node.trigger || node.trigger.type === 'none' || node.trigger.type === 'link') {
+        if (
+          triggered ||
+          !node.trigger ||
+          node.trigger.type === 'none' ||
+          node.trigger.type === 'link'
+        ) {
           run.enqueue({ op: 'complete', key, ...(triggered ? { vars: triggered } : {}) });
         } else {
           openTrigger(run, node, key, 'catch', key);
@@ -70,7 +83,11 @@ export function enterElement(run: Run, key: number, triggered?: Vars): void {
         if (node.job || !node.script) {
           createJob(run, node, key);
         } else {
-          const value = evalValue(node.script.expression, run.visibleVars(key), `script of '${node.id}'`);
+          const value = evalValue(
+            node.script.expression,
+            run.visibleVars(key),
+            `script of '${node.id}'`,
+          );
           const rv = node.script.resultVariable;
           run.enqueue({ op: 'complete', key, ...(rv ? { vars: { [rv]: value } } : {}) });
         }
@@ -85,7 +102,10 @@ export function enterElement(run: Run, key: number, triggered?: Vars): void {
         const container = node.container!;
         openEventSubProcesses(run, container, key);
         if (!container.noneStartId) {
-          throw new IncidentError('NO_START_EVENT', `sub-process '${node.id}' has no none start event`);
+          throw new IncidentError(
+            'NO_START_EVENT',
+            `sub-process '${node.id}' has no none start event`,
+          );
         }
         run.enqueue({ op: 'activate', elementId: container.noneStartId, scopeKey: key });
         return;
@@ -102,8 +122,14 @@ export function enterElement(run: Run, key: number, triggered?: Vars): void {
       }
       case 'callActivity': {
         const call = node.call!;
-        const processId = evalString(call.processId, run.visibleVars(key), `called process of '${node.id}'`);
-        const variables = call.propagateAllParentVariables ? run.visibleVars(key) : { ...(el.vars ?? {}) };
+        const processId = evalString(
+          call.processId,
+          run.visibleVars(key),
+          `called process of '${node.id}'`,
+        );
+        const variables = call.propagateAllParentVariables
+          ? run.visibleVars(key)
+          : { ...(el.vars ?? {}) };
         const childInstanceId = run.ctx.newInstanceId();
         run.emit('child.requested', { elementId: node.id, key }, { childInstanceId, processId });
         run.effects.push({

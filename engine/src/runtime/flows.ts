@@ -58,7 +58,10 @@ export function selectOutgoing(run: Run, node: FlowNode, key: number): string[] 
 }
 
 function isJoin(node: FlowNode): boolean {
-  return (node.kind === 'parallelGateway' || node.kind === 'inclusiveGateway') && node.incoming.length > 1;
+  return (
+    (node.kind === 'parallelGateway' || node.kind === 'inclusiveGateway') &&
+    node.incoming.length > 1
+  );
 }
 
 /** Moves a token along a flow: joins collect it, anything else is activated. */
@@ -154,7 +157,11 @@ function inclusiveUpstream(model: ProcessModel): Map<string, Map<string, Set<str
         if (n.kind === 'boundaryEvent' && n.attachedTo) stack.push(n.attachedTo);
         if (n.kind === 'intermediateCatchEvent' && n.trigger?.type === 'link') {
           for (const other of model.nodes.values()) {
-            if (other.kind === 'intermediateThrowEvent' && other.trigger?.type === 'link' && other.trigger.linkName === n.trigger.linkName) {
+            if (
+              other.kind === 'intermediateThrowEvent' &&
+              other.trigger?.type === 'link' &&
+              other.trigger.linkName === n.trigger.linkName
+            ) {
               stack.push(other.id);
             }
           }

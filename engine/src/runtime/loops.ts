@@ -18,11 +18,17 @@ export function startLoop(run: Run, node: FlowNode, bodyKey: number): void {
     } else if (loop.cardinality) {
       const n = Number(evalValue(loop.cardinality, vars, `loop cardinality of '${node.id}'`));
       if (!Number.isInteger(n) || n < 0) {
-        throw new IncidentError('EXTRACT_VALUE_ERROR', `loop cardinality of '${node.id}' must be a whole number ≥ 0`);
+        throw new IncidentError(
+          'EXTRACT_VALUE_ERROR',
+          `loop cardinality of '${node.id}' must be a whole number ≥ 0`,
+        );
       }
       items = Array.from({ length: n }, (_, i) => i + 1);
     } else {
-      throw new IncidentError('EXTRACT_VALUE_ERROR', `multi-instance '${node.id}' has no input collection`);
+      throw new IncidentError(
+        'EXTRACT_VALUE_ERROR',
+        `multi-instance '${node.id}' has no input collection`,
+      );
     }
     const total = items.length;
     const state: LoopState = { started: 0, completed: 0, total };
@@ -48,7 +54,9 @@ export function startLoop(run: Run, node: FlowNode, bodyKey: number): void {
   const state: LoopState = { started: 0, completed: 0 };
   const runFirst =
     loop.maximum !== 0 &&
-    (!loop.testBefore || !loop.condition || evalCondition(loop.condition, vars, `loop condition of '${node.id}'`));
+    (!loop.testBefore ||
+      !loop.condition ||
+      evalCondition(loop.condition, vars, `loop condition of '${node.id}'`));
   if (!runFirst) {
     run.emit('loop.updated', { elementId: node.id, key: bodyKey }, { loop: state });
     run.enqueue({ op: 'complete', key: bodyKey });
@@ -59,7 +67,13 @@ export function startLoop(run: Run, node: FlowNode, bodyKey: number): void {
   activateInner(run, node, bodyKey, 0, undefined);
 }
 
-function activateInner(run: Run, node: FlowNode, bodyKey: number, index: number, item: unknown): void {
+function activateInner(
+  run: Run,
+  node: FlowNode,
+  bodyKey: number,
+  index: number,
+  item: unknown,
+): void {
   const vars: Vars = { loopCounter: index + 1 };
   const loop = node.loop!;
   if (loop.kind === 'multiInstance' && loop.inputElement) vars[loop.inputElement] = item ?? null;
@@ -73,7 +87,13 @@ function outputVars(node: FlowNode, state: LoopState): Vars | undefined {
 }
 
 /** An inner instance completed: collect its output, then start the next one or finish the body. */
-export function innerCompleted(run: Run, bodyKey: number, inner: ElementInstance, innerVars: Vars, output: unknown): void {
+export function innerCompleted(
+  run: Run,
+  bodyKey: number,
+  inner: ElementInstance,
+  innerVars: Vars,
+  output: unknown,
+): void {
   const body = run.el(bodyKey);
   if (!body?.loop) return;
   const node = run.node(body.elementId);
@@ -95,7 +115,11 @@ export function innerCompleted(run: Run, bodyKey: number, inner: ElementInstance
           numberOfActiveInstances: state.started - state.completed,
           ...(loop.outputCollection ? { [loop.outputCollection]: state.outputs } : {}),
         };
-        done = evalCondition(loop.completionCondition, context, `completion condition of '${node.id}'`);
+        done = evalCondition(
+          loop.completionCondition,
+          context,
+          `completion condition of '${node.id}'`,
+        );
       }
       if (!done && loop.sequential && state.started < total) {
         const next = state.started;

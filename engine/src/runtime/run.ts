@@ -137,14 +137,22 @@ export class Run {
     }
     for (const [key, variables] of byScope) {
       const el = this.state.elements[key];
-      this.emit('variables.set', { key, ...(el ? { elementId: el.elementId } : {}) }, { variables });
+      this.emit(
+        'variables.set',
+        { key, ...(el ? { elementId: el.elementId } : {}) },
+        { variables },
+      );
     }
   }
 
   setLocalVars(key: number, vars: Vars): void {
     if (Object.keys(vars).length === 0) return;
     const el = this.state.elements[key];
-    this.emit('variables.set', { key, ...(el ? { elementId: el.elementId } : {}) }, { variables: vars });
+    this.emit(
+      'variables.set',
+      { key, ...(el ? { elementId: el.elementId } : {}) },
+      { variables: vars },
+    );
   }
 
   /** Live element instances directly inside a scope. */
@@ -191,10 +199,15 @@ export class Run {
     }
     for (const id in this.state.incidents) {
       if (this.state.incidents[id]!.key === key) {
-        this.emit('incident.resolved', { elementId: el.elementId, key }, { incidentId: id, reason: 'element terminated' });
+        this.emit(
+          'incident.resolved',
+          { elementId: el.elementId, key },
+          { incidentId: id, reason: 'element terminated' },
+        );
       }
     }
-    if (el.childInstanceId) this.effects.push({ type: 'cancelChild', childInstanceId: el.childInstanceId });
+    if (el.childInstanceId)
+      this.effects.push({ type: 'cancelChild', childInstanceId: el.childInstanceId });
     this.emit('element.terminated', {
       elementId: el.elementId,
       key,
@@ -202,7 +215,12 @@ export class Run {
     });
   }
 
-  raiseIncident(err: IncidentError, el: ElementInstance | undefined, retry: RetryStep, jobKey?: string): void {
+  raiseIncident(
+    err: IncidentError,
+    el: ElementInstance | undefined,
+    retry: RetryStep,
+    jobKey?: string,
+  ): void {
     const id = `${this.state.id}.inc${this.state.seq + 1}`;
     this.emit(
       'incident.raised',

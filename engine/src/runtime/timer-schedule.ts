@@ -11,7 +11,9 @@ export function scheduleTimer(
 ): { dueAt: number; cycle?: { remaining: number | null; interval: Duration } } {
   try {
     const s = resolveTimer(def, value, now);
-    return s.cycle ? { dueAt: s.dueAt, cycle: { remaining: s.cycle.remaining, interval: s.cycle.interval } } : { dueAt: s.dueAt };
+    return s.cycle
+      ? { dueAt: s.dueAt, cycle: { remaining: s.cycle.remaining, interval: s.cycle.interval } }
+      : { dueAt: s.dueAt };
   } catch (e) {
     if (e instanceof TimerDefinitionError) {
       throw new IncidentError('EXTRACT_VALUE_ERROR', `timer of '${elementId}': ${e.message}`);

@@ -10,7 +10,13 @@ import { scheduleTimer } from './timer-schedule.js';
  * Opens what makes an event able to trigger: a message or signal subscription, or a timer.
  * Error and escalation catches need nothing: a throw searches for them.
  */
-export function openTrigger(run: Run, event: FlowNode, ownerKey: number, kind: TriggerKind, varsKey: number): void {
+export function openTrigger(
+  run: Run,
+  event: FlowNode,
+  ownerKey: number,
+  kind: TriggerKind,
+  varsKey: number,
+): void {
   const trigger = event.trigger;
   if (!trigger) return;
   const id = `${ownerKey}:${event.id}`;
@@ -18,22 +24,49 @@ export function openTrigger(run: Run, event: FlowNode, ownerKey: number, kind: T
     case 'message': {
       const vars = run.visibleVars(varsKey);
       const name = evalString(trigger.name, vars, `message name of '${event.id}'`);
-      const subscription: SubscriptionState = { id, ownerKey, kind, targetId: event.id, channel: 'message', name };
+      const subscription: SubscriptionState = {
+        id,
+        ownerKey,
+        kind,
+        targetId: event.id,
+        channel: 'message',
+        name,
+      };
       if (trigger.correlationKey) {
-        subscription.correlationKey = evalString(trigger.correlationKey, vars, `correlation key of '${event.id}'`);
+        subscription.correlationKey = evalString(
+          trigger.correlationKey,
+          vars,
+          `correlation key of '${event.id}'`,
+        );
       }
       run.emit('subscription.opened', { elementId: event.id, key: ownerKey }, { subscription });
       return;
     }
     case 'signal': {
-      const name = evalString(trigger.name, run.visibleVars(varsKey), `signal name of '${event.id}'`);
-      const subscription: SubscriptionState = { id, ownerKey, kind, targetId: event.id, channel: 'signal', name };
+      const name = evalString(
+        trigger.name,
+        run.visibleVars(varsKey),
+        `signal name of '${event.id}'`,
+      );
+      const subscription: SubscriptionState = {
+        id,
+        ownerKey,
+        kind,
+        targetId: event.id,
+        channel: 'signal',
+        name,
+      };
       run.emit('subscription.opened', { elementId: event.id, key: ownerKey }, { subscription });
       return;
     }
     case 'timer': {
-      const value = evalValue(trigger.timer.expr, run.visibleVars(varsKey), `timer of '${event.id}'`);
-      const repeats = (kind === 'boundary' || kind === 'eventSubProcess') && event.interrupting === false;
+      const value = evalValue(
+        trigger.timer.expr,
+        run.visibleVars(varsKey),
+        `timer of '${event.id}'`,
+      );
+      const repeats =
+        (kind === 'boundary' || kind === 'eventSubProcess') && event.interrupting === false;
       const s = scheduleTimer(trigger.timer, value, run.ctx.now, event.id);
       const timer = {
         id,
@@ -69,13 +102,20 @@ export function openEventSubProcesses(run: Run, container: Container, scopeKey: 
     const esp = run.node(espId);
     for (const startId of esp.container!.nodeIds) {
       const start = run.node(startId);
-      if (start.kind === 'startEvent') openTrigger(run, start, scopeKey, 'eventSubProcess', scopeKey);
+      if (start.kind === 'startEvent')
+        openTrigger(run, start, scopeKey, 'eventSubProcess', scopeKey);
     }
   }
 }
 
 /** Queues the effect of a subscription or timer that triggered. */
-export function queueTrigger(run: Run, kind: TriggerKind, ownerKey: number, targetId: string, vars: Vars): void {
+export function queueTrigger(
+  run: Run,
+  kind: TriggerKind,
+  ownerKey: number,
+  targetId: string,
+  vars: Vars,
+): void {
   run.enqueue({ op: 'trigger', kind, ownerKey, targetId, vars });
 }
 
@@ -94,15 +134,31 @@ export function handleTrigger(run: Run, step: Extract<Step, { op: 'trigger' }>):
         key: owner.key,
         ...(owner.scopeKey !== undefined ? { scopeKey: owner.scopeKey } : {}),
       });
-      const flowId = gateway.outgoing.find((f) => run.model.flows.get(f)!.targetId === step.targetId)!;
-      run.emit('flow.taken', { elementId: flowId, scopeKey: owner.scopeKey! }, { flowId, targetId: step.targetId });
-      run.enqueue({ op: 'activate', elementId: step.targetId, scopeKey: owner.scopeKey!, triggered: step.vars });
+      const flowId = gateway.outgoing.find(
+        (f) => run.model.flows.get(f)!.targetId === step.targetId,
+      )!;
+      run.emit(
+        'flow.taken',
+        { elementId: flowId, scopeKey: owner.scopeKey! },
+        { flowId, targetId: step.targetId },
+      );
+      run.enqueue({
+        op: 'activate',
+        elementId: step.targetId,
+        scopeKey: owner.scopeKey!,
+        triggered: step.vars,
+      });
       return;
     }
     case 'boundary': {
       const boundary = run.node(step.targetId);
       if (boundary.interrupting !== false) run.terminate(owner.key);
-      run.enqueue({ op: 'activate', elementId: boundary.id, scopeKey: owner.scopeKey!, triggered: step.vars });
+      run.enqueue({
+        op: 'activate',
+        elementId: boundary.id,
+        scopeKey: owner.scopeKey!,
+        triggered: step.vars,
+      });
       return;
     }
     case 'eventSubProcess': {
@@ -154,9 +210,16 @@ export function throwEvent(run: Run, node: FlowNode, key: number): void {
       return;
     }
     case 'link': {
-      const container = node.containerId === run.model.id ? run.model.root : run.model.containers.get(node.containerId)!;
+      const container =
+        node.containerId === run.model.id
+          ? run.model.root
+          : run.model.containers.get(node.containerId)!;
       const catchId = container.linkCatches[trigger.linkName];
-      if (!catchId) throw new IncidentError('LINK_NOT_FOUND', `no link catch event named '${trigger.linkName}' for '${node.id}'`);
+      if (!catchId)
+        throw new IncidentError(
+          'LINK_NOT_FOUND',
+          `no link catch event named '${trigger.linkName}' for '${node.id}'`,
+        );
       run.enqueue({ op: 'complete', key });
       run.enqueue({ op: 'activate', elementId: catchId, scopeKey: el.scopeKey! });
       return;
@@ -168,7 +231,13 @@ export function throwEvent(run: Run, node: FlowNode, key: number): void {
 }
 
 /** Broadcast: this instance's catchers first (before the thrower goes on), other instances via the host. */
-export function throwSignal(run: Run, name: string, vars: Vars, elementId: string, key: number): void {
+export function throwSignal(
+  run: Run,
+  name: string,
+  vars: Vars,
+  elementId: string,
+  key: number,
+): void {
   run.emit('signal.thrown', { elementId, key }, { name });
   deliverSignal(run, name, vars);
   run.effects.push({ type: 'signal', name, variables: vars, originInstanceId: run.state.id });
@@ -179,7 +248,11 @@ export function deliverSignal(run: Run, name: string, vars: Vars): number {
   for (const id in run.state.subscriptions) {
     const s = run.state.subscriptions[id]!;
     if (s.channel === 'signal' && s.name === name) {
-      run.emit('signal.received', { elementId: s.targetId, key: s.ownerKey }, { name, subscriptionId: id });
+      run.emit(
+        'signal.received',
+        { elementId: s.targetId, key: s.ownerKey },
+        { name, subscriptionId: id },
+      );
       queueTrigger(run, s.kind, s.ownerKey, s.targetId, vars);
       n++;
     }
@@ -192,7 +265,13 @@ export function deliverSignal(run: Run, name: string, vars: Vars): number {
  * the thrower, in each scope first its event sub-processes, then the boundary events on it. Returns
  * whether one caught it; the catch is queued so it runs before the thrower's own follow-up.
  */
-function findCatch(run: Run, fromKey: number, type: 'error' | 'escalation', code: string, vars: Vars): boolean {
+function findCatch(
+  run: Run,
+  fromKey: number,
+  type: 'error' | 'escalation',
+  code: string,
+  vars: Vars,
+): boolean {
   let key: number | undefined = fromKey;
   while (key !== undefined) {
     const el = run.el(key);
@@ -200,7 +279,11 @@ function findCatch(run: Run, fromKey: number, type: 'error' | 'escalation', code
     const isRoot = key === run.state.rootKey;
     const node = isRoot ? undefined : run.node(el.elementId);
     if (key !== fromKey) {
-      const container = isRoot ? run.model.root : el.role !== 'miBody' && el.role !== 'loopBody' ? node!.container : undefined;
+      const container = isRoot
+        ? run.model.root
+        : el.role !== 'miBody' && el.role !== 'loopBody'
+          ? node!.container
+          : undefined;
       if (container) {
         const start = matchEventSubProcess(run, container, type, code);
         if (start) {
@@ -210,7 +293,11 @@ function findCatch(run: Run, fromKey: number, type: 'error' | 'escalation', code
       }
     }
     if (node && el.role !== 'inner' && node.boundaryEventIds.length > 0) {
-      const boundary = matchCode(node.boundaryEventIds.map((id) => run.node(id)), type, code);
+      const boundary = matchCode(
+        node.boundaryEventIds.map((id) => run.node(id)),
+        type,
+        code,
+      );
       if (boundary) {
         queueTrigger(run, 'boundary', key, boundary.id, vars);
         return true;
@@ -221,7 +308,12 @@ function findCatch(run: Run, fromKey: number, type: 'error' | 'escalation', code
   return false;
 }
 
-function matchEventSubProcess(run: Run, container: Container, type: string, code: string): FlowNode | undefined {
+function matchEventSubProcess(
+  run: Run,
+  container: Container,
+  type: string,
+  code: string,
+): FlowNode | undefined {
   const starts: FlowNode[] = [];
   for (const espId of container.eventSubProcessIds) {
     for (const id of run.node(espId).container!.nodeIds) {
@@ -238,16 +330,27 @@ function matchCode(events: FlowNode[], type: string, code: string): FlowNode | u
   for (const e of events) {
     const t = e.trigger;
     if (!t || t.type !== type) continue;
-    const c = t.type === 'error' ? t.errorCode : t.type === 'escalation' ? t.escalationCode : undefined;
+    const c =
+      t.type === 'error' ? t.errorCode : t.type === 'escalation' ? t.escalationCode : undefined;
     if (c === undefined || c === '') catchAll ??= e;
     else if (c === code) return e;
   }
   return catchAll;
 }
 
-export function throwError(run: Run, fromKey: number, code: string, message: string | undefined, vars: Vars): void {
+export function throwError(
+  run: Run,
+  fromKey: number,
+  code: string,
+  message: string | undefined,
+  vars: Vars,
+): void {
   const el = run.el(fromKey)!;
-  run.emit('error.thrown', { elementId: el.elementId, key: fromKey }, { errorCode: code, ...(message ? { message } : {}) });
+  run.emit(
+    'error.thrown',
+    { elementId: el.elementId, key: fromKey },
+    { errorCode: code, ...(message ? { message } : {}) },
+  );
   if (findCatch(run, fromKey, 'error', code, vars)) return;
   if (run.state.parent) {
     run.effects.push({
@@ -263,7 +366,10 @@ export function throwError(run: Run, fromKey: number, code: string, message: str
     return;
   }
   run.raiseIncident(
-    new IncidentError('UNHANDLED_ERROR_EVENT', `error '${code}' thrown at '${el.elementId}' was not caught${message ? `: ${message}` : ''}`),
+    new IncidentError(
+      'UNHANDLED_ERROR_EVENT',
+      `error '${code}' thrown at '${el.elementId}' was not caught${message ? `: ${message}` : ''}`,
+    ),
     el,
     { op: 'none' },
   );
@@ -271,7 +377,11 @@ export function throwError(run: Run, fromKey: number, code: string, message: str
 
 export function throwEscalation(run: Run, fromKey: number, code: string, vars: Vars): void {
   const el = run.el(fromKey)!;
-  run.emit('escalation.thrown', { elementId: el.elementId, key: fromKey }, { escalationCode: code });
+  run.emit(
+    'escalation.thrown',
+    { elementId: el.elementId, key: fromKey },
+    { escalationCode: code },
+  );
   if (findCatch(run, fromKey, 'escalation', code, vars)) return;
   if (run.state.parent) {
     run.effects.push({

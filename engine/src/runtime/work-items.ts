@@ -24,19 +24,29 @@ export function createJob(run: Run, node: FlowNode, key: number): void {
     type = evalString(node.job.type, vars, `job type of '${node.id}'`);
     const r = Number(evalValue(node.job.retries, vars, `retries of '${node.id}'`));
     if (!Number.isInteger(r) || r < 0) {
-      throw new IncidentError('EXTRACT_VALUE_ERROR', `retries of '${node.id}' must be a whole number ≥ 0`);
+      throw new IncidentError(
+        'EXTRACT_VALUE_ERROR',
+        `retries of '${node.id}' must be a whole number ≥ 0`,
+      );
     }
     retries = r;
     headers = { ...node.job.headers };
   } else if (node.ruleSetId) {
     type = RULE_SET_JOB_TYPE;
     headers = { ruleSetId: node.ruleSetId };
-  } else if (node.extensions && typeof node.extensions.calledDecision === 'object' && node.extensions.calledDecision) {
+  } else if (
+    node.extensions &&
+    typeof node.extensions.calledDecision === 'object' &&
+    node.extensions.calledDecision
+  ) {
     type = DECISION_JOB_TYPE;
     const d = node.extensions.calledDecision as Record<string, unknown>;
     for (const [k, v] of Object.entries(d)) if (typeof v === 'string') headers[k] = v;
   } else {
-    throw new IncidentError('EXTRACT_VALUE_ERROR', `'${node.id}' has no job type (zeebe:taskDefinition)`);
+    throw new IncidentError(
+      'EXTRACT_VALUE_ERROR',
+      `'${node.id}' has no job type (zeebe:taskDefinition)`,
+    );
   }
   const job: JobState = {
     key: workItemId(run, key),
@@ -50,7 +60,10 @@ export function createJob(run: Run, node: FlowNode, key: number): void {
   run.emit('job.created', { elementId: node.id, key }, { job });
   if (retries === 0) {
     run.raiseIncident(
-      new IncidentError('JOB_NO_RETRIES', `job '${job.key}' of '${node.id}' was created with 0 retries`),
+      new IncidentError(
+        'JOB_NO_RETRIES',
+        `job '${job.key}' of '${node.id}' was created with 0 retries`,
+      ),
       run.el(key),
       { op: 'job', jobKey: job.key },
       job.key,

@@ -2,7 +2,9 @@ import type { FlowNode } from '../model/flow-node.js';
 import { isIsoDateTime, isIsoDuration, isTimerCycle } from './iso8601.js';
 import { describe, type Finding, type ProcessRule } from './rule-types.js';
 
-function isEmpty(expr: { kind: 'feel'; source: string } | { kind: 'static'; value: string }): boolean {
+function isEmpty(
+  expr: { kind: 'feel'; source: string } | { kind: 'static'; value: string },
+): boolean {
   return expr.kind === 'static' ? expr.value.trim() === '' : expr.source.trim() === '';
 }
 
@@ -36,7 +38,12 @@ export const checkMessages: ProcessRule = ({ process }) => {
 };
 
 function needsCorrelationKey(node: FlowNode, rootId: string): boolean {
-  if (node.kind === 'intermediateCatchEvent' || node.kind === 'receiveTask' || node.kind === 'boundaryEvent') return true;
+  if (
+    node.kind === 'intermediateCatchEvent' ||
+    node.kind === 'receiveTask' ||
+    node.kind === 'boundaryEvent'
+  )
+    return true;
   // Event sub-process message starts subscribe within a running instance, like a catch event.
   return node.kind === 'startEvent' && node.containerId !== rootId;
 }
@@ -48,11 +55,20 @@ export const checkTimers: ProcessRule = ({ process }) => {
     if (node.trigger?.type !== 'timer') continue;
     const { kind, expr } = node.trigger.timer;
     if (isEmpty(expr)) {
-      findings.push({ code: 'invalid-timer', message: `${describe(node)} has a timer without a definition`, elementId: node.id });
+      findings.push({
+        code: 'invalid-timer',
+        message: `${describe(node)} has a timer without a definition`,
+        elementId: node.id,
+      });
       continue;
     }
     if (expr.kind !== 'static') continue;
-    const valid = kind === 'duration' ? isIsoDuration(expr.value) : kind === 'date' ? isIsoDateTime(expr.value) : isTimerCycle(expr.value);
+    const valid =
+      kind === 'duration'
+        ? isIsoDuration(expr.value)
+        : kind === 'date'
+          ? isIsoDateTime(expr.value)
+          : isTimerCycle(expr.value);
     if (!valid) {
       findings.push({
         code: 'invalid-timer',
@@ -71,7 +87,11 @@ export const checkThrowCodes: ProcessRule = ({ process }) => {
     const trigger = node.trigger;
     const isThrow = node.kind === 'endEvent' || node.kind === 'intermediateThrowEvent';
     if (isThrow && trigger?.type === 'error' && !trigger.errorCode) {
-      findings.push({ code: 'missing-error-code', message: `${describe(node)} throws an error without an error code`, elementId: node.id });
+      findings.push({
+        code: 'missing-error-code',
+        message: `${describe(node)} throws an error without an error code`,
+        elementId: node.id,
+      });
     }
     if (isThrow && trigger?.type === 'escalation' && !trigger.escalationCode) {
       findings.push({
@@ -81,7 +101,11 @@ export const checkThrowCodes: ProcessRule = ({ process }) => {
       });
     }
     if (trigger?.type === 'signal' && isEmpty(trigger.name)) {
-      findings.push({ code: 'missing-signal-name', message: `${describe(node)} refers to no signal, or to a signal without a name`, elementId: node.id });
+      findings.push({
+        code: 'missing-signal-name',
+        message: `${describe(node)} refers to no signal, or to a signal without a name`,
+        elementId: node.id,
+      });
     }
   }
   return findings;

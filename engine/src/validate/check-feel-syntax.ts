@@ -55,13 +55,17 @@ export const checkFeelSyntax: ProcessRule = ({ process }) => {
   for (const flow of process.flows.values()) {
     if (flow.condition?.kind !== 'feel') continue;
     const at = feelSyntaxError(flow.condition.source);
-    if (at !== undefined) findings.push(finding(flow.id, `Sequence flow ${flow.id} condition`, flow.condition.source, at));
+    if (at !== undefined)
+      findings.push(
+        finding(flow.id, `Sequence flow ${flow.id} condition`, flow.condition.source, at),
+      );
   }
   for (const node of process.nodes.values()) {
     for (const [label, expr] of nodeExpressions(node)) {
       if (expr.kind !== 'feel') continue;
       const at = feelSyntaxError(expr.source);
-      if (at !== undefined) findings.push(finding(node.id, `${describe(node)} ${label}`, expr.source, at));
+      if (at !== undefined)
+        findings.push(finding(node.id, `${describe(node)} ${label}`, expr.source, at));
     }
   }
   return findings;

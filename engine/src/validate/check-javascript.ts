@@ -34,7 +34,9 @@ export const checkJavascript: ProcessRule = ({ process, raw }) => {
     }
     const implementation = templateImplementation(node, element);
     if (implementation !== undefined) {
-      findings.push(refuse(node.id, `${what} is implemented by the expression "${implementation}"`));
+      findings.push(
+        refuse(node.id, `${what} is implemented by the expression "${implementation}"`),
+      );
     }
   }
   return findings;
@@ -63,7 +65,10 @@ function nodeExpressions(element: any): Array<[string, any]> {
   const result: Array<[string, any]> = [];
   const loop = element.loopCharacteristics;
   if (loop) {
-    result.push(['loop cardinality', loop.loopCardinality], ['completion condition', loop.completionCondition]);
+    result.push(
+      ['loop cardinality', loop.loopCardinality],
+      ['completion condition', loop.completionCondition],
+    );
     result.push(['loop condition', loop.loopCondition]);
   }
   const definitions = [
@@ -71,7 +76,11 @@ function nodeExpressions(element: any): Array<[string, any]> {
     ...(Array.isArray(element.eventDefinitionRef) ? element.eventDefinitionRef : []),
   ];
   for (const definition of definitions) {
-    result.push(['timer', definition?.timeDuration], ['timer', definition?.timeDate], ['timer', definition?.timeCycle]);
+    result.push(
+      ['timer', definition?.timeDuration],
+      ['timer', definition?.timeDate],
+      ['timer', definition?.timeCycle],
+    );
     result.push(['condition', definition?.condition]);
   }
   return result.filter(([, expression]) => expression !== undefined && expression !== null);
@@ -82,7 +91,11 @@ function nodeExpressions(element: any): Array<[string, any]> {
  * `implementation="${...}"`): the model relies on the engine evaluating JavaScript/JUEL.
  */
 function templateImplementation(node: FlowNode, element: any): string | undefined {
-  if (node.job !== undefined || !['serviceTask', 'sendTask', 'businessRuleTask'].includes(node.kind)) return undefined;
+  if (
+    node.job !== undefined ||
+    !['serviceTask', 'sendTask', 'businessRuleTask'].includes(node.kind)
+  )
+    return undefined;
   const candidates = [element.implementation, ...Object.values(element.$attrs ?? {})];
   for (const value of candidates) {
     if (typeof value === 'string' && TEMPLATE.test(value)) return value;

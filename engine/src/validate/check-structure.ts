@@ -2,14 +2,25 @@ import type { FlowNode } from '../model/flow-node.js';
 import type { ProcessModel } from '../model/process-model.js';
 import { describe, type Finding, type ProcessRule } from './rule-types.js';
 
-const GATEWAYS: ReadonlySet<string> = new Set(['exclusiveGateway', 'inclusiveGateway', 'parallelGateway', 'eventBasedGateway']);
+const GATEWAYS: ReadonlySet<string> = new Set([
+  'exclusiveGateway',
+  'inclusiveGateway',
+  'parallelGateway',
+  'eventBasedGateway',
+]);
 
 /** An executable process needs a way to start: at least one start event at its top level. */
 export const checkStartEvent: ProcessRule = ({ process }) => {
   const hasStart = process.root.nodeIds.some((id) => process.nodes.get(id)?.kind === 'startEvent');
   return hasStart
     ? []
-    : [{ code: 'no-start-event', message: `Process ${process.id} has no start event, so it can never be started`, elementId: process.id }];
+    : [
+        {
+          code: 'no-start-event',
+          message: `Process ${process.id} has no start event, so it can never be started`,
+          elementId: process.id,
+        },
+      ];
 };
 
 /**
@@ -22,10 +33,17 @@ export const checkGateways: ProcessRule = ({ process }) => {
   for (const node of process.nodes.values()) {
     if (!GATEWAYS.has(node.kind)) continue;
     if (node.outgoing.length === 0) {
-      findings.push({ code: 'gateway-no-outgoing', message: `${describe(node)} has no outgoing sequence flow`, elementId: node.id });
+      findings.push({
+        code: 'gateway-no-outgoing',
+        message: `${describe(node)} has no outgoing sequence flow`,
+        elementId: node.id,
+      });
       continue;
     }
-    if ((node.kind === 'exclusiveGateway' || node.kind === 'inclusiveGateway') && node.outgoing.length > 1) {
+    if (
+      (node.kind === 'exclusiveGateway' || node.kind === 'inclusiveGateway') &&
+      node.outgoing.length > 1
+    ) {
       for (const flowId of node.outgoing) {
         const flow = process.flows.get(flowId);
         if (flow === undefined || flow.condition !== undefined || flow.isDefault) continue;
@@ -48,7 +66,8 @@ function eventGatewayTargets(gateway: FlowNode, process: ProcessModel): Finding[
     if (target === undefined) continue;
     const ok =
       target.kind === 'receiveTask' ||
-      (target.kind === 'intermediateCatchEvent' && ['message', 'timer', 'signal'].includes(target.trigger?.type ?? ''));
+      (target.kind === 'intermediateCatchEvent' &&
+        ['message', 'timer', 'signal'].includes(target.trigger?.type ?? ''));
     if (!ok) {
       findings.push({
         code: 'invalid-event-gateway-target',
@@ -80,7 +99,11 @@ export const checkLinks: ProcessRule = ({ process }) => {
 export const checkLoops: ProcessRule = ({ process }) => {
   const findings: Finding[] = [];
   for (const node of process.nodes.values()) {
-    if (node.loop?.kind === 'standard' && node.loop.maximum !== undefined && node.loop.maximum < 0) {
+    if (
+      node.loop?.kind === 'standard' &&
+      node.loop.maximum !== undefined &&
+      node.loop.maximum < 0
+    ) {
       findings.push({
         code: 'invalid-loop-maximum',
         message: `${describe(node)} has loopMaximum ${node.loop.maximum}; it must be 0 or more`,

@@ -11,11 +11,18 @@ export const checkJobTypes: ProcessRule = ({ process }) => {
   const findings: Finding[] = [];
   for (const node of process.nodes.values()) {
     const isMessageThrow =
-      (node.kind === 'intermediateThrowEvent' || node.kind === 'endEvent') && node.trigger?.type === 'message';
-    const decided = node.kind === 'businessRuleTask' && (node.ruleSetId !== undefined || node.extensions?.calledDecision !== undefined);
+      (node.kind === 'intermediateThrowEvent' || node.kind === 'endEvent') &&
+      node.trigger?.type === 'message';
+    const decided =
+      node.kind === 'businessRuleTask' &&
+      (node.ruleSetId !== undefined || node.extensions?.calledDecision !== undefined);
     if ((JOB_KINDS.has(node.kind) && !decided) || isMessageThrow) {
       const type = node.job?.type;
-      if (type === undefined || (type.kind === 'static' && type.value.trim() === '') || (type.kind === 'feel' && type.source === '')) {
+      if (
+        type === undefined ||
+        (type.kind === 'static' && type.value.trim() === '') ||
+        (type.kind === 'feel' && type.source === '')
+      ) {
         findings.push({
           code: 'missing-job-type',
           message: `${describe(node)} has no job type: add a zeebe:taskDefinition with a type${node.kind === 'businessRuleTask' ? ' (or an sf:ruleSet / zeebe:calledDecision)' : ''}`,

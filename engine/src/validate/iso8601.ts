@@ -31,5 +31,10 @@ export function isTimerCycle(value: string): boolean {
     return durations === 1 && durations + dates === rest.length;
   }
   const fields = text.split(/\s+/);
-  return fields.length >= 5 && fields.length <= 7 && fields.every((f) => CRON_FIELD.test(f)) && /[\d*]/.test(text);
+  return (
+    fields.length >= 5 &&
+    fields.length <= 7 &&
+    fields.every((f) => CRON_FIELD.test(f)) &&
+    /[\d*]/.test(text)
+  );
 }

@@ -23,7 +23,10 @@ function guard(rule: any): any {
   const check = rule?.check;
   if (typeof check === 'function') return { ...rule, check: safe(check) };
   if (check && typeof check === 'object') {
-    return { ...rule, check: { enter: check.enter && safe(check.enter), leave: check.leave && safe(check.leave) } };
+    return {
+      ...rule,
+      check: { enter: check.enter && safe(check.enter), leave: check.leave && safe(check.leave) },
+    };
   }
   return rule;
 }
@@ -38,10 +41,26 @@ function safe(fn: (...args: any[]) => unknown) {
   };
 }
 
+/** A file without any diagram is generated on purpose; "missing bpmndi" on every element is noise. */
+function lintConfig(definitions: any) {
+  const hasDiagram = Array.isArray(definitions?.diagrams) && definitions.diagrams.length > 0;
+  if (hasDiagram) return LINT_CONFIG;
+  return {
+    rules: Object.fromEntries(
+      Object.entries(LINT_CONFIG.rules).filter(([name]) => name !== 'no-bpmndi'),
+    ),
+  };
+}
+
 /** bpmnlint's recommended rules as `lint/<rule>` warnings, placed by element id. */
-export async function lintDefinitions(definitions: unknown, locate: ElementLocator): Promise<Problem[]> {
+export async function lintDefinitions(
+  definitions: unknown,
+  locate: ElementLocator,
+): Promise<Problem[]> {
   try {
-    const results = await new Linter({ config: LINT_CONFIG, resolver }).lint(definitions);
+    const results = await new Linter({ config: lintConfig(definitions), resolver }).lint(
+      definitions,
+    );
     const problems: Problem[] = [];
     for (const [rule, reports] of Object.entries(results)) {
       for (const report of reports) {

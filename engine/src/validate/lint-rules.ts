@@ -50,5 +50,9 @@ export const LINT_RULES: Readonly<Record<string, (config?: unknown) => any>> = {
 
 /** The recommended config restricted to the rules above, every one as a warning. */
 export const LINT_CONFIG = {
-  rules: Object.fromEntries(Object.keys(recommended.rules).filter((name) => name in LINT_RULES).map((name) => [name, 'warn'])),
+  rules: Object.fromEntries(
+    Object.keys(recommended.rules)
+      .filter((name) => name in LINT_RULES)
+      .map((name) => [name, 'warn']),
+  ),
 };

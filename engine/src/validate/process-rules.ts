@@ -26,14 +26,23 @@ export const PROCESS_RULES: readonly ProcessRule[] = [
 ];
 
 /** Consequences of JavaScript we already refuse; reporting them too would only add noise. */
-const FOLLOW_UPS_OF_JAVASCRIPT: ReadonlySet<string> = new Set(['missing-job-type', 'missing-script', 'invalid-timer', 'feel-syntax']);
+const FOLLOW_UPS_OF_JAVASCRIPT: ReadonlySet<string> = new Set([
+  'missing-job-type',
+  'missing-script',
+  'invalid-timer',
+  'feel-syntax',
+]);
 
 /**
  * Runs every rule on one process. A non-executable process is documentation as far as the engine
  * is concerned (Zeebe ignores it too), so its findings are downgraded to warnings. A crashing rule
  * becomes a `validation-failed` problem instead of an exception.
  */
-export function validateProcess(process: ProcessModel, raw: (id: string) => any, locate: ElementLocator): Problem[] {
+export function validateProcess(
+  process: ProcessModel,
+  raw: (id: string) => any,
+  locate: ElementLocator,
+): Problem[] {
   const findings: Finding[] = [];
   for (const rule of PROCESS_RULES) {
     try {
@@ -46,14 +55,18 @@ export function validateProcess(process: ProcessModel, raw: (id: string) => any,
       });
     }
   }
-  const javascript = new Set(findings.filter((f) => f.code === 'javascript-not-allowed').map((f) => f.elementId));
+  const javascript = new Set(
+    findings.filter((f) => f.code === 'javascript-not-allowed').map((f) => f.elementId),
+  );
   return findings
     .filter((f) => !(javascript.has(f.elementId) && FOLLOW_UPS_OF_JAVASCRIPT.has(f.code)))
     .map((f) => {
       const where = locate(f.elementId);
       return {
         code: f.code,
-        message: process.isExecutable ? f.message : `${f.message} (process ${process.id} is not executable)`,
+        message: process.isExecutable
+          ? f.message
+          : `${f.message} (process ${process.id} is not executable)`,
         elementId: f.elementId,
         line: where?.line,
         column: where?.column,

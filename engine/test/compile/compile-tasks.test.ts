@@ -6,7 +6,12 @@ describe('compile tasks', () => {
     const { node, problems } = await compileFixture('compile/service-task-job.bpmn');
     expect(problems).toEqual([]);
     const check = node('jobs', 'check');
-    expect(check).toMatchObject({ kind: 'serviceTask', bpmnType: 'bpmn:ServiceTask', name: 'Check isolation', containerId: 'jobs' });
+    expect(check).toMatchObject({
+      kind: 'serviceTask',
+      bpmnType: 'bpmn:ServiceTask',
+      name: 'Check isolation',
+      containerId: 'jobs',
+    });
     expect(check.job).toEqual({
       type: { kind: 'feel', source: '"isolation-" + site' },
       retries: { kind: 'static', value: '5' },
@@ -16,14 +21,20 @@ describe('compile tasks', () => {
       { source: { kind: 'feel', source: 'permit.id' }, target: 'permitId' },
       { source: { kind: 'static', value: 'plant-7' }, target: 'site' },
     ]);
-    expect(check.outputs).toEqual([{ source: { kind: 'feel', source: 'result.ok' }, target: 'isolated' }]);
+    expect(check.outputs).toEqual([
+      { source: { kind: 'feel', source: 'result.ok' }, target: 'isolated' },
+    ]);
     expect(check.incoming).toEqual(['f1']);
     expect(check.outgoing).toEqual(['f2']);
   });
 
   it('given a task definition without retries, then retries default to "3"', async () => {
     const { node } = await compileFixture('compile/service-task-job.bpmn');
-    expect(node('jobs', 'notify').job).toEqual({ type: { kind: 'static', value: 'notify' }, retries: { kind: 'static', value: '3' }, headers: {} });
+    expect(node('jobs', 'notify').job).toEqual({
+      type: { kind: 'static', value: 'notify' },
+      retries: { kind: 'static', value: '3' },
+      headers: {},
+    });
   });
 
   it('given user tasks with zeebe and sf extensions, then compiles the user task definition and keeps sf data', async () => {
@@ -44,14 +55,22 @@ describe('compile tasks', () => {
     expect(approve.extensions).toEqual({
       assignment: { candidateRoles: 'area-authority', site: 'plant-7' },
       gates: [
-        { id: 'gas-test', gateType: 'gasTest', onFail: 'block', factRef: 'facts.gas', parameters: [{ name: 'maxO2', value: '23.5' }] },
+        {
+          id: 'gas-test',
+          gateType: 'gasTest',
+          onFail: 'block',
+          factRef: 'facts.gas',
+          parameters: [{ name: 'maxO2', value: '23.5' }],
+        },
         { id: 'lockout', gateType: 'lockout', onFail: 'override' },
       ],
       risk: { level: 'high', score: 8 },
     });
     const review = node('userTasks', 'review');
     expect(review.userTask).toEqual({ formKey: 'sf-review', formId: 'review-form' });
-    expect(review.extensions).toEqual({ form: { formKey: 'sf-review', schemaRef: 'schemas/review.json' } });
+    expect(review.extensions).toEqual({
+      form: { formKey: 'sf-review', schemaRef: 'schemas/review.json' },
+    });
   });
 
   it('given business rule and script tasks, then compiles rule sets, decisions, FEEL scripts and script jobs', async () => {
@@ -59,12 +78,23 @@ describe('compile tasks', () => {
     const ruleSet = node('rules', 'ruleSet');
     expect(ruleSet.ruleSetId).toBe('hot-work');
     expect(ruleSet.job).toBeUndefined();
-    expect(ruleSet.extensions).toEqual({ ruleSet: { ruleSetId: 'hot-work', resultVariable: 'ruling' } });
-    expect(node('rules', 'decision').extensions).toEqual({ calledDecision: { decisionId: 'riskMatrix', resultVariable: 'risk', bindingType: 'latest' } });
-    expect(node('rules', 'feelScript').script).toEqual({ expression: { kind: 'feel', source: 'risk.score * 2' }, resultVariable: 'doubled' });
-    expect(node('rules', 'jobScript')).toMatchObject({ job: { type: { kind: 'static', value: 'script-worker' } } });
+    expect(ruleSet.extensions).toEqual({
+      ruleSet: { ruleSetId: 'hot-work', resultVariable: 'ruling' },
+    });
+    expect(node('rules', 'decision').extensions).toEqual({
+      calledDecision: { decisionId: 'riskMatrix', resultVariable: 'risk', bindingType: 'latest' },
+    });
+    expect(node('rules', 'feelScript').script).toEqual({
+      expression: { kind: 'feel', source: 'risk.score * 2' },
+      resultVariable: 'doubled',
+    });
+    expect(node('rules', 'jobScript')).toMatchObject({
+      job: { type: { kind: 'static', value: 'script-worker' } },
+    });
     expect(node('rules', 'jobScript').script).toBeUndefined();
-    expect(node('rules', 'bodyScript').script).toEqual({ expression: { kind: 'feel', source: '1 + 2' } });
+    expect(node('rules', 'bodyScript').script).toEqual({
+      expression: { kind: 'feel', source: '1 + 2' },
+    });
     expect(node('rules', 'manual').kind).toBe('manualTask');
     expect(node('rules', 'plain').kind).toBe('task');
   });

@@ -63,7 +63,9 @@ describe('command refusals', () => {
     const id = w.start('isolation-confirmation', { permitId: 'LOTO-1' });
     const logLength = w.events(id).length;
 
-    const result = ok(w.engine.correlateMessage({ name: 'isolation-removed', correlationKey: 'LOTO-1' }));
+    const result = ok(
+      w.engine.correlateMessage({ name: 'isolation-removed', correlationKey: 'LOTO-1' }),
+    );
 
     expect(result.correlated).toBe(0);
     expect(w.correlate('isolation-confirmed', 'LOTO-2')).toBe(0);
@@ -74,7 +76,9 @@ describe('command refusals', () => {
   it('given an unknown task id, when it is completed, then the command is refused with TASK_NOT_FOUND', () => {
     const w = new World();
 
-    expect(refusal(w.engine.completeTask('no-such-task', { approved: true }))).toBe('TASK_NOT_FOUND');
+    expect(refusal(w.engine.completeTask('no-such-task', { approved: true }))).toBe(
+      'TASK_NOT_FOUND',
+    );
   });
 
   it('given an unknown process id, when it is started, then the start is refused with PROCESS_NOT_FOUND and no instance exists', async () => {

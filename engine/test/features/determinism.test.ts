@@ -4,16 +4,27 @@ import { MINUTE, World, given } from './harness.js';
 
 /** The permit lifecycle, step by step: a job, a non-interrupting boundary timer, a message, a join, a timer. */
 const STEPS: Array<{ name: string; run: (w: World, id: string) => void }> = [
-  { name: 'complete the training check job', run: (w, id) => void w.completeJob(id, 'training-check', { trained: true }) },
+  {
+    name: 'complete the training check job',
+    run: (w, id) => void w.completeJob(id, 'training-check', { trained: true }),
+  },
   { name: 'let the approval go slow for 10 minutes', run: (w) => void w.advance(10 * MINUTE) },
-  { name: 'confirm isolation', run: (w) => void w.correlate('isolation-confirmed', 'HW-42', { isolatedBy: 'ops' }) },
+  {
+    name: 'confirm isolation',
+    run: (w) => void w.correlate('isolation-confirmed', 'HW-42', { isolatedBy: 'ops' }),
+  },
   { name: 'chase the approver', run: (w, id) => void w.complete(id, 'chaseApprover') },
-  { name: 'approve the permit', run: (w, id) => void w.complete(id, 'approvePermit', { approved: true }) },
+  {
+    name: 'approve the permit',
+    run: (w, id) => void w.complete(id, 'approvePermit', { approved: true }),
+  },
   { name: 'wait out the cool-off', run: (w) => void w.advance(5 * MINUTE) },
   { name: 'start work', run: (w, id) => void w.complete(id, 'startWork') },
 ];
 
-async function runScenario(onStep?: (w: World, id: string, step: string) => void): Promise<{ w: World; id: string }> {
+async function runScenario(
+  onStep?: (w: World, id: string, step: string) => void,
+): Promise<{ w: World; id: string }> {
   const w = await given('permit-lifecycle');
   const id = w.start('permit-lifecycle', { permitId: 'HW-42' });
   onStep?.(w, id, 'start');
@@ -32,7 +43,12 @@ describe('event sourcing', () => {
     expect(w.count(id, 'timer.fired')).toBe(2);
     expect(w.trail(id, 'timer.fired')).toEqual(['approvalSlow', 'coolOff']);
     expect(w.completed(id).at(-1)).toBe('workStarted');
-    expect(w.vars(id)).toMatchObject({ permitId: 'HW-42', trained: true, isolatedBy: 'ops', approved: true });
+    expect(w.vars(id)).toMatchObject({
+      permitId: 'HW-42',
+      trained: true,
+      isolatedBy: 'ops',
+      approved: true,
+    });
   });
 
   it('given the permit lifecycle scenario, when each step has run, then replaying the log so far reproduces the live state', async () => {
@@ -47,7 +63,10 @@ describe('event sourcing', () => {
   it('given the states recorded after every step, when prefixes of the final log are replayed, then each prefix yields the state recorded at that point', async () => {
     const snapshots: Array<{ length: number; state: unknown }> = [];
     const { w, id } = await runScenario((world, instanceId) => {
-      snapshots.push({ length: world.events(instanceId).length, state: world.engine.getState(instanceId) });
+      snapshots.push({
+        length: world.events(instanceId).length,
+        state: world.engine.getState(instanceId),
+      });
     });
     const log = w.events(id);
 

@@ -110,7 +110,7 @@ describe('boundary error event on a service task', () => {
     const id = w.start('automated-gas-test');
     const job = w.job(id, 'gas-analysis');
 
-    w.engine.throwError(job.key, 'CALIBRATION_EXPIRED');
+    ok(w.engine.throwError(job.key, 'CALIBRATION_EXPIRED'));
 
     expect(w.state(id)).toBe('incident');
     expect(w.incidents(id)).toHaveLength(1);

@@ -9,7 +9,9 @@ describe('intermediate message catch event', () => {
     const second = w.start('contractor-induction', { permitId: 'HW-2' });
     expect(w.active(second)).toEqual(['contractorArrived']);
 
-    const correlated = w.correlate('contractor-arrived', 'HW-2', { contractor: 'ACME Scaffolding' });
+    const correlated = w.correlate('contractor-arrived', 'HW-2', {
+      contractor: 'ACME Scaffolding',
+    });
 
     expect(correlated).toBe(1);
     expect(w.taskIds(second)).toEqual(['briefContractor']);

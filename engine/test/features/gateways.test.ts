@@ -98,14 +98,22 @@ describe('inclusive gateway', () => {
   it('given several true conditions, when the split is reached, then exactly the flows whose condition is true are taken', async () => {
     const w = await given('inclusive-gateway-split');
 
-    const id = w.start('permit-precautions', { hotWork: true, confinedSpace: true, workingAtHeight: false });
+    const id = w.start('permit-precautions', {
+      hotWork: true,
+      confinedSpace: true,
+      workingAtHeight: false,
+    });
 
     expect(w.taskIds(id)).toEqual(['arrangeFireWatch', 'testGas']);
   });
 
   it('given an inclusive split and join, when one of two activated branches arrives, then the join waits for the other', async () => {
     const w = await given('inclusive-split-and-join');
-    const id = w.start('permit-precautions-joined', { hotWork: true, confinedSpace: false, workingAtHeight: true });
+    const id = w.start('permit-precautions-joined', {
+      hotWork: true,
+      confinedSpace: false,
+      workingAtHeight: true,
+    });
     expect(w.taskIds(id)).toEqual(['arrangeFireWatch', 'checkHarness']);
 
     w.complete(id, 'checkHarness');

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
 import { Engine } from '../../src/index.js';
 import type {
@@ -49,21 +49,46 @@ export function refusal(result: Refusable): string {
   return result.ok ? '' : result.error.code;
 }
 
+/** Worlds created by the running test; checked for replayability when it ends. */
+const worlds: World[] = [];
+
+/**
+ * Event-sourcing invariant, checked after every behaviour test: for every instance the test left
+ * behind (whatever its state), folding its log from scratch gives exactly the live state.
+ */
+afterEach(() => {
+  const created = worlds.splice(0);
+  for (const world of created) {
+    for (const { id } of world.engine.listInstances()) {
+      expect(world.engine.replay(world.events(id)), `replay of ${id}`).toEqual(
+        world.engine.getState(id),
+      );
+    }
+  }
+});
+
 export class World {
   now = T0;
   readonly engine: Engine;
 
   constructor() {
     this.engine = new Engine({ clock: () => this.now });
+    worlds.push(this);
   }
 
   /** Deploy fixtures by name. */
   async deploy(...names: string[]): Promise<void> {
-    await this.engine.deploy(names.map((name) => ({ name: `${name}.bpmn`, content: fixture(name) })));
+    await this.engine.deploy(
+      names.map((name) => ({ name: `${name}.bpmn`, content: fixture(name) })),
+    );
   }
 
   /** Start an instance (asserting the start was accepted) and return its id. */
-  start(processId: string, variables: Variables = {}, options: Omit<StartOptions, 'variables'> = {}): string {
+  start(
+    processId: string,
+    variables: Variables = {},
+    options: Omit<StartOptions, 'variables'> = {},
+  ): string {
     return ok(this.engine.start(processId, { ...options, variables })).instanceId;
   }
 
@@ -108,8 +133,9 @@ export class World {
   }
 
   count(id: string, type: EngineEventType, elementId?: string): number {
-    return this.events(id).filter((e) => e.type === type && (elementId === undefined || e.elementId === elementId))
-      .length;
+    return this.events(id).filter(
+      (e) => e.type === type && (elementId === undefined || e.elementId === elementId),
+    ).length;
   }
 
   tasks(instanceId?: string): UserTaskView[] {
@@ -126,7 +152,10 @@ export class World {
   /** The single open user task at an element. */
   task(instanceId: string, elementId: string): UserTaskView {
     const found = this.engine.openTasks({ instanceId, elementId });
-    expect(found.map((t) => t.elementId), `one open task at ${elementId}`).toEqual([elementId]);
+    expect(
+      found.map((t) => t.elementId),
+      `one open task at ${elementId}`,
+    ).toEqual([elementId]);
     return found[0]!;
   }
 
@@ -144,7 +173,10 @@ export class World {
   /** The single activatable job of a type in an instance. */
   job(instanceId: string, type: string): JobView {
     const found = this.jobs(instanceId, type);
-    expect(found.map((j) => j.type), `one activatable job of type ${type}`).toEqual([type]);
+    expect(
+      found.map((j) => j.type),
+      `one activatable job of type ${type}`,
+    ).toEqual([type]);
     return found[0]!;
   }
 

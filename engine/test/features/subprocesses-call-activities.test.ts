@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { given } from './harness.js';
+import { given, ok } from './harness.js';
 
 describe('embedded sub-process', () => {
   it('given a sub-process with an input mapping, when its inner task opens, then the task sees the sub-process local variable and the root does not', async () => {
@@ -72,7 +72,7 @@ describe('call activity', () => {
     const parent = w.start('hot-work-permit');
     const child = w.instancesOf('gas-test-procedure')[0]!.id;
 
-    w.engine.cancel(parent);
+    ok(w.engine.cancel(parent));
 
     expect(w.state(parent)).toBe('terminated');
     expect(w.state(child)).toBe('terminated');

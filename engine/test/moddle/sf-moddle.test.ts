@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createModdle } from '../../src/moddle/create-moddle.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/moddle/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/moddle/${name}`, import.meta.url), 'utf8');
 
 async function read(name: string, type: string) {
   const { rootElement, warnings } = await createModdle().fromXML(fixture(name), type);
@@ -15,7 +16,13 @@ describe('sf moddle descriptor', () => {
     it('reads sf:gate with its parameters', async () => {
       const gate = await read('gate.part.bpmn', 'sf:Gate');
       expect(gate.$type).toBe('sf:Gate');
-      expect(gate).toMatchObject({ id: 'gas-test', gateType: 'gasTest', description: 'Atmosphere tested', onFail: 'override', factRef: 'facts.gas' });
+      expect(gate).toMatchObject({
+        id: 'gas-test',
+        gateType: 'gasTest',
+        description: 'Atmosphere tested',
+        onFail: 'override',
+        factRef: 'facts.gas',
+      });
       expect(gate.parameters.map((p: any) => [p.$type, p.name, p.value])).toEqual([
         ['sf:GateParameter', 'maxO2', '23.5'],
         ['sf:GateParameter', 'minO2', '19.5'],
@@ -23,20 +30,32 @@ describe('sf moddle descriptor', () => {
     });
 
     it('defaults a gate onFail to block', async () => {
-      const { rootElement } = await createModdle().fromXML('<sf:gate xmlns:sf="http://safeflow.io/schema/bpmn/1.0" id="g" />', 'sf:Gate');
+      const { rootElement } = await createModdle().fromXML(
+        '<sf:gate xmlns:sf="http://safeflow.io/schema/bpmn/1.0" id="g" />',
+        'sf:Gate',
+      );
       expect(rootElement.onFail).toBe('block');
     });
 
     it('reads sf:form', async () => {
-      expect(await read('form.part.bpmn', 'sf:Form')).toMatchObject({ formKey: 'permit-request', schemaRef: 'schemas/permit-request.json' });
+      expect(await read('form.part.bpmn', 'sf:Form')).toMatchObject({
+        formKey: 'permit-request',
+        schemaRef: 'schemas/permit-request.json',
+      });
     });
 
     it('reads sf:ruleSet', async () => {
-      expect(await read('rule-set.part.bpmn', 'sf:RuleSet')).toMatchObject({ ruleSetId: 'hot-work-rules', resultVariable: 'ruling' });
+      expect(await read('rule-set.part.bpmn', 'sf:RuleSet')).toMatchObject({
+        ruleSetId: 'hot-work-rules',
+        resultVariable: 'ruling',
+      });
     });
 
     it('reads sf:assignment', async () => {
-      expect(await read('assignment.part.bpmn', 'sf:Assignment')).toMatchObject({ candidateRoles: 'area-authority,issuer', site: 'plant-7' });
+      expect(await read('assignment.part.bpmn', 'sf:Assignment')).toMatchObject({
+        candidateRoles: 'area-authority,issuer',
+        site: 'plant-7',
+      });
     });
 
     it('reads sf:risk with a numeric score', async () => {
@@ -45,7 +64,12 @@ describe('sf moddle descriptor', () => {
 
     it('reads sf extensions inside bpmn:extensionElements', async () => {
       const task = await read('extension-elements.part.bpmn', 'bpmn:UserTask');
-      expect(task.extensionElements.values.map((v: any) => v.$type)).toEqual(['sf:Gate', 'sf:Form', 'sf:Assignment', 'sf:Risk']);
+      expect(task.extensionElements.values.map((v: any) => v.$type)).toEqual([
+        'sf:Gate',
+        'sf:Form',
+        'sf:Assignment',
+        'sf:Risk',
+      ]);
     });
   });
 
@@ -82,7 +106,9 @@ describe('sf moddle descriptor', () => {
       expect(second.warnings).toEqual([]);
       const { xml: again } = await moddle.toXML(second.rootElement);
       expect(again).toBe(xml);
-      expect(JSON.parse(JSON.stringify(second.rootElement))).toEqual(JSON.parse(JSON.stringify(first)));
+      expect(JSON.parse(JSON.stringify(second.rootElement))).toEqual(
+        JSON.parse(JSON.stringify(first)),
+      );
     });
   });
 });

@@ -9,7 +9,12 @@ describe('parseBpmn', () => {
     const result = await parseBpmn(bytes('malformed-xml.bpmn'));
     expect(result.definitions).toBeUndefined();
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatchObject({ code: 'xml-syntax', severity: 'error', line: 5, column: 1 });
+    expect(result.problems[0]).toMatchObject({
+      code: 'xml-syntax',
+      severity: 'error',
+      line: 5,
+      column: 1,
+    });
     expect(result.problems[0]?.message).toMatch(/closing tag mismatch/);
   });
 
@@ -41,11 +46,17 @@ describe('parseBpmn', () => {
     ['not bpmn', '<foo/>'],
     ['binary', new Uint8Array([0, 1, 2, 255, 254, 0, 60])],
     ['unclosed', '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">'],
-    ['entity bomb', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><x>&b;</x>'],
-  ])('given hostile input (%s), when parsed, then returns problems instead of throwing', async (_name, input) => {
-    const result = await parseBpmn(input);
-    expect(result.problems.some((p) => p.severity === 'error')).toBe(true);
-  });
+    [
+      'entity bomb',
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><x>&b;</x>',
+    ],
+  ])(
+    'given hostile input (%s), when parsed, then returns problems instead of throwing',
+    async (_name, input) => {
+      const result = await parseBpmn(input);
+      expect(result.problems.some((p) => p.severity === 'error')).toBe(true);
+    },
+  );
 
   it('given a source over the size limit, when parsed, then refuses it without parsing', async () => {
     const result = await parseBpmn('x'.repeat(100), { maxSize: 10 });
@@ -60,14 +71,20 @@ describe('decodeSource', () => {
   });
 
   it('honours windows-1252 declared in the XML declaration', () => {
-    const source = new Uint8Array([...new TextEncoder().encode('<?xml version="1.0" encoding="windows-1252"?><a>'), 0xe4, ...new TextEncoder().encode('</a>')]);
+    const source = new Uint8Array([
+      ...new TextEncoder().encode('<?xml version="1.0" encoding="windows-1252"?><a>'),
+      0xe4,
+      ...new TextEncoder().encode('</a>'),
+    ]);
     expect(decodeSource(source).text).toContain('<a>ä</a>');
   });
 });
 
 describe('createElementLocator', () => {
   it('maps an id to the 1-based line and column of its id attribute', () => {
-    const locate = createElementLocator('<a>\n  <b id="first"/>\n\t<c  id="second"/><d processId="first"/>');
+    const locate = createElementLocator(
+      '<a>\n  <b id="first"/>\n\t<c  id="second"/><d processId="first"/>',
+    );
     expect(locate('first')).toEqual({ line: 2, column: 6 });
     expect(locate('second')).toEqual({ line: 3, column: 6 });
     expect(locate('missing')).toBeUndefined();

@@ -18,7 +18,8 @@ export async function compileFixture(path: string) {
   const text = fixtureText(path);
   const parsed = await parseBpmn(text);
   const errors = parsed.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0 || parsed.definitions === undefined) throw new Error(`fixture ${path}: ${JSON.stringify(errors)}`);
+  if (errors.length > 0 || parsed.definitions === undefined)
+    throw new Error(`fixture ${path}: ${JSON.stringify(errors)}`);
   const result = compileDefinitions(parsed.definitions, parsed.sourceText);
   const process = (id: string): ProcessModel => {
     const found = result.compiled.processes.find((p) => p.id === id);
