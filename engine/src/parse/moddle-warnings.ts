@@ -23,7 +23,36 @@ const TYPE_REFERENCES: ReadonlySet<string> = new Set([
   'bpmn:dataStoreRef',
 ]);
 
-export function warningToProblem(warning: ModdleWarning, locate: ElementLocator): Problem {
+/**
+ * Whether a reference value names something outside BPMN: `prefix:local` where `prefix` is not
+ * bound to the BPMN model namespace (Trisotech's `triso:unspecified`, say). Ids are NCNames and
+ * cannot contain a colon, so such a value can never resolve to an element of the file.
+ */
+export type ForeignReferenceTest = (value: string) => boolean;
+
+/** Namespace of the BPMN 2.0 semantic model. */
+export const BPMN_MODEL_NAMESPACE = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
+
+/**
+ * Builds a {@link ForeignReferenceTest} from the `xmlns:prefix="uri"` declarations of a source text
+ * (declarations anywhere in the file count: a prefix bound to BPMN somewhere is treated as BPMN).
+ */
+export function foreignReferenceTest(sourceText: string): ForeignReferenceTest {
+  const bpmnPrefixes = new Set<string>();
+  for (const m of sourceText.matchAll(/\sxmlns:([\w.-]+)\s*=\s*(["'])(.*?)\2/g)) {
+    if (m[3] === BPMN_MODEL_NAMESPACE && m[1] !== undefined) bpmnPrefixes.add(m[1]);
+  }
+  return (value) => {
+    const prefix = /^([A-Za-z_][\w.-]*):[^:]+$/.exec(value.trim())?.[1];
+    return prefix !== undefined && !bpmnPrefixes.has(prefix);
+  };
+}
+
+export function warningToProblem(
+  warning: ModdleWarning,
+  locate: ElementLocator,
+  isForeign: ForeignReferenceTest = () => false,
+): Problem {
   const element = warning.element as { id?: unknown; $type?: unknown } | undefined;
   const elementId = typeof element?.id === 'string' ? element.id : undefined;
   const elementType = typeof element?.$type === 'string' ? element.$type : 'element';
@@ -35,6 +64,14 @@ export function warningToProblem(warning: ModdleWarning, locate: ElementLocator)
     const property = warning.property ?? 'reference';
     const inDiagram = elementType.startsWith('bpmndi:') || property.startsWith('bpmndi:');
     const toType = TYPE_REFERENCES.has(property);
+    if (!inDiagram && !toType && isForeign(missing)) {
+      return {
+        ...base,
+        code: 'unresolved-foreign-reference',
+        message: `${elementType} "${elementId ?? '?'}" refers to "${missing}" (${property}), a name in a vendor namespace outside BPMN that does not resolve; the reference is ignored`,
+        severity: 'warning',
+      };
+    }
     return {
       ...base,
       code: inDiagram

@@ -3,7 +3,7 @@ import { createModdle } from '../moddle/create-moddle.js';
 import { decodeSource } from './decode-source.js';
 import { completeFlowRefs } from './complete-flow-refs.js';
 import { createElementLocator } from './element-locator.js';
-import { warningToProblem } from './moddle-warnings.js';
+import { foreignReferenceTest, warningToProblem } from './moddle-warnings.js';
 import { xmlSyntaxProblem } from './xml-error.js';
 
 export interface ParseOptions {
@@ -57,10 +57,11 @@ export async function parseBpmn(
       return { sourceText, problems: [...problems, xmlSyntaxProblem(error)] };
     }
     const locate = createElementLocator(sourceText);
+    const isForeign = foreignReferenceTest(sourceText);
     for (const warning of result.warnings) {
       // moddle only reads UTF-8 and warns about any other declared encoding; we decoded already.
       if (/^unsupported document encoding/.test(warning.message)) continue;
-      problems.push(warningToProblem(warning, locate));
+      problems.push(warningToProblem(warning, locate, isForeign));
     }
     completeFlowRefs(result.rootElement);
     return { definitions: result.rootElement, sourceText, problems };
