@@ -5,6 +5,7 @@ import { compileEventTrigger, messageTrigger } from './compile-event-trigger.js'
 import { compileExtensions } from './compile-extensions.js';
 import { compileIoMapping } from './compile-io-mapping.js';
 import { compileJob } from './compile-job.js';
+import { compileExecutionListeners } from './compile-execution-listeners.js';
 import { compileLoop } from './compile-loop.js';
 import { compileScript } from './compile-script.js';
 import { compileUserTask } from './compile-user-task.js';
@@ -54,6 +55,8 @@ export function compileNode(
   Object.assign(node, compileIoMapping(element));
   const loop = compileLoop(element);
   if (loop !== undefined) node.loop = loop;
+  const listeners = compileExecutionListeners(element);
+  if (listeners !== undefined) node.executionListeners = listeners;
   const extensions = compileExtensions(element);
   if (extensions !== undefined) node.extensions = extensions;
   if (element.isForCompensation === true) {

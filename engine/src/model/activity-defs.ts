@@ -64,3 +64,9 @@ export type LoopDef =
       readonly testBefore: boolean;
       readonly maximum?: number;
     };
+
+/** Execution listener jobs (`zeebe:executionListeners`) by event. */
+export interface ExecutionListenersDef {
+  readonly start: readonly JobDef[];
+  readonly end: readonly JobDef[];
+}

@@ -1,4 +1,11 @@
-import type { CallDef, JobDef, LoopDef, ScriptDef, UserTaskDef } from './activity-defs.js';
+import type {
+  CallDef,
+  ExecutionListenersDef,
+  JobDef,
+  LoopDef,
+  ScriptDef,
+  UserTaskDef,
+} from './activity-defs.js';
 import type { EventTrigger } from './event-trigger.js';
 import type { IoMapping } from './expression.js';
 
@@ -53,6 +60,8 @@ export interface FlowNode {
   /** Boundary events and event sub-process start events (default true). */
   readonly interrupting?: boolean;
 
+  /** Listener jobs run when the element starts / ends (`zeebe:executionListeners`). */
+  readonly executionListeners?: ExecutionListenersDef;
   /** Work done by the host (service, send, business-rule, FEEL-less script tasks, message throws). */
   readonly job?: JobDef;
   readonly userTask?: UserTaskDef;

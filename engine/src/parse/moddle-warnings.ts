@@ -6,7 +6,8 @@ import type { ElementLocator } from './element-locator.js';
  * bpmn-moddle only *warns* when a reference cannot be resolved and then leaves the property empty,
  * which would turn e.g. a dangling `targetRef` into a silently missing flow target. We refuse those.
  * Diagram (BPMNDI) references are the exception: a stale shape never changes execution, and real
- * Modeler exports carry them. Everything else (unknown foreign elements/attributes, duplicate ids)
+ * Modeler exports carry them; so are references to names in a vendor namespace (`triso:unspecified`),
+ * which no BPMN id can match (warning `unresolved-foreign-reference`). Everything else (unknown foreign elements/attributes, duplicate ids)
  * is reported as a warning only, so vendor files with their own extensions still import.
  */
 /**

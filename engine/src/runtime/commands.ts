@@ -1,8 +1,14 @@
 import type { ProcessModel } from '../model/process-model.js';
 import { EngineCommandError } from './engine-error.js';
 import { IncidentError } from './incident-error.js';
-import { emptyInstanceState, type InstanceState, type Vars } from './instance-state.js';
-import { enterElement } from './enter-element.js';
+import {
+  emptyInstanceState,
+  type InstanceState,
+  type JobState,
+  type Vars,
+} from './instance-state.js';
+import { enterElement, runBehaviour } from './enter-element.js';
+import { createJob } from './work-items.js';
 import { completeElement } from './complete-element.js';
 import { Run, type RunContext } from './run.js';
 import {
@@ -119,6 +125,10 @@ function requireJob(run: Run, jobKey: string) {
 
 export function completeJob(run: Run, jobKey: string, variables: Vars | undefined): void {
   const job = requireJob(run, jobKey);
+  if (job.listener) {
+    completeListenerJob(run, job, variables);
+    return;
+  }
   run.emit(
     'job.completed',
     { elementId: job.elementId, key: job.elementKey },
@@ -397,6 +407,41 @@ export function modifyInstance(run: Run, input: ModifyInput): void {
   for (const a of activations) {
     if (a.variables) run.setLocalVars(a.scopeKey, a.variables);
     run.enqueue({ op: 'activate', elementId: a.elementId, scopeKey: a.scopeKey });
+  }
+  run.drain();
+}
+
+/**
+ * An execution listener job is done: the next listener of the same event runs, or the element goes
+ * on (start: its behaviour; end: the token moves on). Listener variables propagate like job ones.
+ */
+function completeListenerJob(run: Run, job: JobState, variables: Vars | undefined): void {
+  const { event, index } = job.listener!;
+  run.emit(
+    'job.completed',
+    { elementId: job.elementId, key: job.elementKey },
+    { jobKey: job.key, listener: event, ...(variables ? { variables } : {}) },
+  );
+  const el = run.el(job.elementKey);
+  if (!el) return;
+  if (variables && Object.keys(variables).length > 0) run.propagateVars(el.key, variables);
+  const node = run.node(el.elementId);
+  const listeners = node.executionListeners![event];
+  try {
+    if (index + 1 < listeners.length) {
+      createJob(run, node, el.key, { event, index: index + 1 });
+    } else if (event === 'start') {
+      runBehaviour(run, el.key);
+    } else {
+      run.enqueue({ op: 'complete', key: el.key, afterListeners: true });
+    }
+  } catch (e) {
+    if (!(e instanceof IncidentError)) throw e;
+    run.raiseIncident(
+      e,
+      el,
+      event === 'start' ? { op: 'enter', key: el.key } : { op: 'complete', key: el.key },
+    );
   }
   run.drain();
 }

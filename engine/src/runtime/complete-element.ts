@@ -6,13 +6,14 @@ import { innerCompleted } from './loops.js';
 import type { Run } from './run.js';
 import { selectOutgoing, takeFlow } from './flows.js';
 import { setPath } from './set-path.js';
+import { createJob } from './work-items.js';
 
 /**
  * Completes an element instance: applies the variables it completed with (output mappings, or
  * propagation), chooses the outgoing flows, and moves the token on. If the variables or
  * conditions fail, an incident holds the element where it is.
  */
-export function completeElement(run: Run, key: number, vars?: Vars): void {
+export function completeElement(run: Run, key: number, vars?: Vars, afterListeners = false): void {
   const el = run.el(key);
   if (!el) return; // terminated while the completion was queued
   const node = run.node(el.elementId);
@@ -20,8 +21,11 @@ export function completeElement(run: Run, key: number, vars?: Vars): void {
   let flows: string[];
   let innerContext: Vars | undefined;
   let outputValue: unknown;
+  const endListeners = isBody ? 0 : (node.executionListeners?.end.length ?? 0);
   try {
-    if (!isBody && node.outputs && node.outputs.length > 0) {
+    if (afterListeners) {
+      // variables were applied before the end listeners ran
+    } else if (!isBody && node.outputs && node.outputs.length > 0) {
       const context = { ...run.visibleVars(key), ...(vars ?? {}) };
       const results: Vars = {};
       for (const m of node.outputs) {
@@ -34,6 +38,10 @@ export function completeElement(run: Run, key: number, vars?: Vars): void {
       run.propagateVars(el.scopeKey, results);
     } else if (vars && Object.keys(vars).length > 0) {
       run.propagateVars(key, vars);
+    }
+    if (endListeners > 0 && !afterListeners) {
+      createJob(run, node, key, { event: 'end', index: 0 });
+      return;
     }
     if (el.role === 'inner') {
       innerContext = { ...run.visibleVars(key), ...(vars ?? {}) };

@@ -67,6 +67,8 @@ export interface JobState {
   headers: Record<string, string>;
   notBefore?: number;
   errorMessage?: string;
+  /** Execution listener job: which event of the element and which listener. */
+  listener?: { event: 'start' | 'end'; index: number };
   createdAt: number;
 }
 

@@ -10,7 +10,7 @@ export function runStep(run: Run, step: Step): void {
       activateElement(run, step);
       return;
     case 'complete':
-      completeElement(run, step.key, step.vars);
+      completeElement(run, step.key, step.vars, step.afterListeners);
       return;
     case 'scopeCheck':
       run.scopeChecks.add(step.key);

@@ -14,7 +14,13 @@ export type Step =
       /** The event already happened (boundary, event-gateway target, triggered start): complete at once. */
       triggered?: Vars;
     }
-  | { op: 'complete'; key: number; vars?: Vars }
+  | {
+      op: 'complete';
+      key: number;
+      vars?: Vars;
+      /** End listeners have run and the variables are applied: just move on. */
+      afterListeners?: boolean;
+    }
   | { op: 'scopeCheck'; key: number }
   | {
       op: 'trigger';

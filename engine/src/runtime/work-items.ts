@@ -15,14 +15,20 @@ export function workItemId(run: Run, key: number): string {
 }
 
 /** Work the engine does not do itself: it becomes a job the host runs and answers. */
-export function createJob(run: Run, node: FlowNode, key: number): void {
+export function createJob(
+  run: Run,
+  node: FlowNode,
+  key: number,
+  listener?: { event: 'start' | 'end'; index: number },
+): void {
   const vars = run.visibleVars(key);
   let type: string;
   let retries = 3;
   let headers: Record<string, string> = {};
-  if (node.job) {
-    type = evalString(node.job.type, vars, `job type of '${node.id}'`);
-    const r = Number(evalValue(node.job.retries, vars, `retries of '${node.id}'`));
+  const jobDef = listener ? node.executionListeners![listener.event][listener.index] : node.job;
+  if (jobDef) {
+    type = evalString(jobDef.type, vars, `job type of '${node.id}'`);
+    const r = Number(evalValue(jobDef.retries, vars, `retries of '${node.id}'`));
     if (!Number.isInteger(r) || r < 0) {
       throw new IncidentError(
         'EXTRACT_VALUE_ERROR',
@@ -30,7 +36,7 @@ export function createJob(run: Run, node: FlowNode, key: number): void {
       );
     }
     retries = r;
-    headers = { ...node.job.headers };
+    headers = { ...jobDef.headers };
   } else if (node.ruleSetId) {
     type = RULE_SET_JOB_TYPE;
     headers = { ruleSetId: node.ruleSetId };
@@ -49,12 +55,15 @@ export function createJob(run: Run, node: FlowNode, key: number): void {
     );
   }
   const job: JobState = {
-    key: workItemId(run, key),
+    key: listener
+      ? `${workItemId(run, key)}.${listener.event}${listener.index}`
+      : workItemId(run, key),
     elementKey: key,
     elementId: node.id,
     type,
     retries,
     headers,
+    ...(listener ? { listener } : {}),
     createdAt: run.ctx.now,
   };
   run.emit('job.created', { elementId: node.id, key }, { job });

@@ -76,10 +76,10 @@ export const checkIgnoredExtensions: ProcessRule = ({ process, raw }) => {
           severity: 'warning',
         });
       }
-      if (type === 'zeebe:ExecutionListeners' || type === 'zeebe:TaskListeners') {
+      if (type === 'zeebe:TaskListeners') {
         findings.push({
           code: 'ignored-listeners',
-          message: `${describe(node)} declares ${type}; SafeFlow does not run Zeebe listener jobs and ignores them`,
+          message: `${describe(node)} declares ${type}; SafeFlow does not run Zeebe task listener jobs and ignores them (execution listeners are run)`,
           elementId: node.id,
           severity: 'warning',
         });

@@ -25,7 +25,7 @@ export const PROCESS_RULES: readonly ProcessRule[] = [
   checkIgnoredExtensions,
 ];
 
-/** Consequences of JavaScript we already refuse; reporting them too would only add noise. */
+/** Consequences of JavaScript/non-FEEL expressions already reported; repeating them adds noise. */
 const FOLLOW_UPS_OF_JAVASCRIPT: ReadonlySet<string> = new Set([
   'missing-job-type',
   'missing-script',
@@ -56,7 +56,11 @@ export function validateProcess(
     }
   }
   const javascript = new Set(
-    findings.filter((f) => f.code === 'javascript-not-allowed').map((f) => f.elementId),
+    findings
+      .filter(
+        (f) => f.code === 'javascript-not-allowed' || f.code === 'unsupported-expression-language',
+      )
+      .map((f) => f.elementId),
   );
   return findings
     .filter((f) => !(javascript.has(f.elementId) && FOLLOW_UPS_OF_JAVASCRIPT.has(f.code)))
