@@ -38,13 +38,13 @@ export class StartEventRegistry {
       const trigger = node?.trigger;
       if (!trigger) continue;
       if (trigger.type === 'message' || trigger.type === 'signal') {
-        const name = evalString(trigger.name, {}, `name of start event '${eventId}'`);
+        const name = evalString(trigger.name, {}, `name of start event '${eventId}'`, now);
         const map = trigger.type === 'message' ? this.messages : this.signals;
         const list = map.get(name) ?? [];
         list.push({ version, eventId });
         map.set(name, list);
       } else if (trigger.type === 'timer') {
-        const value = evalValue(trigger.timer.expr, {}, `timer of start event '${eventId}'`);
+        const value = evalValue(trigger.timer.expr, {}, `timer of start event '${eventId}'`, now);
         const s = scheduleTimer(trigger.timer, value, now, eventId);
         const id = `${version.key}:${eventId}`;
         this.timerStarts.set(id, {

@@ -3,6 +3,7 @@ import { createModdle } from '../moddle/create-moddle.js';
 import { decodeSource } from './decode-source.js';
 import { completeFlowRefs } from './complete-flow-refs.js';
 import { createElementLocator } from './element-locator.js';
+import { mapLegacyNamespace } from './legacy-namespace.js';
 import { foreignReferenceTest, warningToProblem } from './moddle-warnings.js';
 import { xmlSyntaxProblem } from './xml-error.js';
 
@@ -50,14 +51,16 @@ export async function parseBpmn(
     if (sourceText.trim() === '') {
       return { sourceText, problems: [...problems, emptySource()] };
     }
+    const legacy = mapLegacyNamespace(sourceText);
+    if (legacy.problem) problems.push(legacy.problem);
     let result;
     try {
-      result = await createModdle().fromXML(sourceText, 'bpmn:Definitions');
+      result = await createModdle().fromXML(legacy.text, 'bpmn:Definitions');
     } catch (error) {
       return { sourceText, problems: [...problems, xmlSyntaxProblem(error)] };
     }
     const locate = createElementLocator(sourceText);
-    const isForeign = foreignReferenceTest(sourceText);
+    const isForeign = foreignReferenceTest(legacy.text);
     for (const warning of result.warnings) {
       // moddle only reads UTF-8 and warns about any other declared encoding; we decoded already.
       if (/^unsupported document encoding/.test(warning.message)) continue;

@@ -32,7 +32,7 @@ export function completeElement(run: Run, key: number, vars?: Vars, afterListene
         setPath(
           results,
           m.target,
-          evalValue(m.source, context, `output mapping '${m.target}' of '${node.id}'`),
+          evalValue(m.source, context, `output mapping '${m.target}' of '${node.id}'`, run.ctx.now),
         );
       }
       run.propagateVars(el.scopeKey, results);
@@ -47,7 +47,12 @@ export function completeElement(run: Run, key: number, vars?: Vars, afterListene
       innerContext = { ...run.visibleVars(key), ...(vars ?? {}) };
       const loop = node.loop;
       if (loop?.kind === 'multiInstance' && loop.outputElement) {
-        outputValue = evalValue(loop.outputElement, innerContext, `output element of '${node.id}'`);
+        outputValue = evalValue(
+          loop.outputElement,
+          innerContext,
+          `output element of '${node.id}'`,
+          run.ctx.now,
+        );
       }
       flows = [];
     } else {

@@ -33,6 +33,7 @@ export function enterElement(run: Run, key: number, triggered?: Vars): void {
             m.source,
             { ...visible, ...local },
             `input mapping '${m.target}' of '${node.id}'`,
+            run.ctx.now,
           ),
         );
       }
@@ -116,6 +117,7 @@ function behave(run: Run, node: FlowNode, el: ElementInstance, triggered: Vars |
           node.script.expression,
           run.visibleVars(key),
           `script of '${node.id}'`,
+          run.ctx.now,
         );
         const rv = node.script.resultVariable;
         run.enqueue({ op: 'complete', key, ...(rv ? { vars: { [rv]: value } } : {}) });
@@ -155,6 +157,7 @@ function behave(run: Run, node: FlowNode, el: ElementInstance, triggered: Vars |
         call.processId,
         run.visibleVars(key),
         `called process of '${node.id}'`,
+        run.ctx.now,
       );
       const variables = call.propagateAllParentVariables
         ? run.visibleVars(key)

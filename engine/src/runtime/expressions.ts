@@ -7,10 +7,11 @@ import type { Vars } from './instance-state.js';
  * The runtime's view of FEEL: every failure becomes an IncidentError naming the expression, so a
  * bad expression stops one step of one instance and never the engine.
  */
-export function evalValue(expr: Expr, vars: Vars, what: string): unknown {
+export function evalValue(expr: Expr, vars: Vars, what: string, now: number): unknown {
   if (expr.kind === 'static') return expr.value;
   try {
-    return evaluateExpr(expr, vars);
+    // `now` makes FEEL's now()/today() read the command's time, not the wall clock (replay).
+    return evaluateExpr(expr, vars, { now });
   } catch (e) {
     throw new IncidentError(
       'EXTRACT_VALUE_ERROR',
@@ -19,8 +20,8 @@ export function evalValue(expr: Expr, vars: Vars, what: string): unknown {
   }
 }
 
-export function evalCondition(expr: Expr, vars: Vars, what: string): boolean {
-  const v = evalValue(expr, vars, what);
+export function evalCondition(expr: Expr, vars: Vars, what: string, now: number): boolean {
+  const v = evalValue(expr, vars, what, now);
   if (typeof v !== 'boolean') {
     throw new IncidentError(
       'CONDITION_ERROR',
@@ -30,8 +31,8 @@ export function evalCondition(expr: Expr, vars: Vars, what: string): boolean {
   return v;
 }
 
-export function evalString(expr: Expr, vars: Vars, what: string): string {
-  const v = evalValue(expr, vars, what);
+export function evalString(expr: Expr, vars: Vars, what: string, now: number): string {
+  const v = evalValue(expr, vars, what, now);
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   throw new IncidentError(
@@ -40,8 +41,8 @@ export function evalString(expr: Expr, vars: Vars, what: string): string {
   );
 }
 
-export function evalList(expr: Expr, vars: Vars, what: string): unknown[] {
-  const v = evalValue(expr, vars, what);
+export function evalList(expr: Expr, vars: Vars, what: string, now: number): unknown[] {
+  const v = evalValue(expr, vars, what, now);
   if (Array.isArray(v)) return v;
   throw new IncidentError(
     'EXTRACT_VALUE_ERROR',
@@ -50,9 +51,14 @@ export function evalList(expr: Expr, vars: Vars, what: string): unknown[] {
 }
 
 /** Lists such as candidate groups: a FEEL list, or a comma separated static string. */
-export function evalStringList(expr: Expr | undefined, vars: Vars, what: string): string[] {
+export function evalStringList(
+  expr: Expr | undefined,
+  vars: Vars,
+  what: string,
+  now: number,
+): string[] {
   if (!expr) return [];
-  const v = evalValue(expr, vars, what);
+  const v = evalValue(expr, vars, what, now);
   if (Array.isArray(v)) return v.map((x) => String(x));
   if (typeof v === 'string') {
     return v

@@ -26,7 +26,7 @@ export function selectOutgoing(run: Run, node: FlowNode, key: number): string[] 
     const flow = run.model.flows.get(flowId)!;
     if (!flow.condition) return true;
     vars ??= run.visibleVars(key);
-    return evalCondition(flow.condition, vars, `condition of flow '${flowId}'`);
+    return evalCondition(flow.condition, vars, `condition of flow '${flowId}'`, run.ctx.now);
   };
   const taken: string[] = [];
   if (node.kind === 'exclusiveGateway') {

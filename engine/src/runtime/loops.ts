@@ -14,9 +14,11 @@ export function startLoop(run: Run, node: FlowNode, bodyKey: number): void {
   if (loop.kind === 'multiInstance') {
     let items: unknown[];
     if (loop.inputCollection) {
-      items = evalList(loop.inputCollection, vars, `input collection of '${node.id}'`);
+      items = evalList(loop.inputCollection, vars, `input collection of '${node.id}'`, run.ctx.now);
     } else if (loop.cardinality) {
-      const n = Number(evalValue(loop.cardinality, vars, `loop cardinality of '${node.id}'`));
+      const n = Number(
+        evalValue(loop.cardinality, vars, `loop cardinality of '${node.id}'`, run.ctx.now),
+      );
       if (!Number.isInteger(n) || n < 0) {
         throw new IncidentError(
           'EXTRACT_VALUE_ERROR',
@@ -56,7 +58,7 @@ export function startLoop(run: Run, node: FlowNode, bodyKey: number): void {
     loop.maximum !== 0 &&
     (!loop.testBefore ||
       !loop.condition ||
-      evalCondition(loop.condition, vars, `loop condition of '${node.id}'`));
+      evalCondition(loop.condition, vars, `loop condition of '${node.id}'`, run.ctx.now));
   if (!runFirst) {
     run.emit('loop.updated', { elementId: node.id, key: bodyKey }, { loop: state });
     run.enqueue({ op: 'complete', key: bodyKey });
@@ -119,6 +121,7 @@ export function innerCompleted(
           loop.completionCondition,
           context,
           `completion condition of '${node.id}'`,
+          run.ctx.now,
         );
       }
       if (!done && loop.sequential && state.started < total) {
@@ -138,7 +141,7 @@ export function innerCompleted(
     let again = false;
     if (loop.maximum === undefined || state.completed < loop.maximum) {
       again = loop.condition
-        ? evalCondition(loop.condition, innerVars, `loop condition of '${node.id}'`)
+        ? evalCondition(loop.condition, innerVars, `loop condition of '${node.id}'`, run.ctx.now)
         : loop.maximum !== undefined;
     }
     if (again) {

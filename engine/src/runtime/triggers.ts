@@ -23,7 +23,7 @@ export function openTrigger(
   switch (trigger.type) {
     case 'message': {
       const vars = run.visibleVars(varsKey);
-      const name = evalString(trigger.name, vars, `message name of '${event.id}'`);
+      const name = evalString(trigger.name, vars, `message name of '${event.id}'`, run.ctx.now);
       const subscription: SubscriptionState = {
         id,
         ownerKey,
@@ -37,6 +37,7 @@ export function openTrigger(
           trigger.correlationKey,
           vars,
           `correlation key of '${event.id}'`,
+          run.ctx.now,
         );
       }
       run.emit('subscription.opened', { elementId: event.id, key: ownerKey }, { subscription });
@@ -47,6 +48,7 @@ export function openTrigger(
         trigger.name,
         run.visibleVars(varsKey),
         `signal name of '${event.id}'`,
+        run.ctx.now,
       );
       const subscription: SubscriptionState = {
         id,
@@ -64,6 +66,7 @@ export function openTrigger(
         trigger.timer.expr,
         run.visibleVars(varsKey),
         `timer of '${event.id}'`,
+        run.ctx.now,
       );
       const repeats =
         (kind === 'boundary' || kind === 'eventSubProcess') && event.interrupting === false;
@@ -190,7 +193,12 @@ export function throwEvent(run: Run, node: FlowNode, key: number): void {
   const trigger = node.trigger ?? { type: 'none' as const };
   switch (trigger.type) {
     case 'signal': {
-      const name = evalString(trigger.name, run.visibleVars(key), `signal name of '${node.id}'`);
+      const name = evalString(
+        trigger.name,
+        run.visibleVars(key),
+        `signal name of '${node.id}'`,
+        run.ctx.now,
+      );
       throwSignal(run, name, { ...(el.vars ?? {}) }, node.id, key);
       run.enqueue({ op: 'complete', key });
       return;

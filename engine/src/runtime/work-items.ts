@@ -27,8 +27,8 @@ export function createJob(
   let headers: Record<string, string> = {};
   const jobDef = listener ? node.executionListeners![listener.event][listener.index] : node.job;
   if (jobDef) {
-    type = evalString(jobDef.type, vars, `job type of '${node.id}'`);
-    const r = Number(evalValue(jobDef.retries, vars, `retries of '${node.id}'`));
+    type = evalString(jobDef.type, vars, `job type of '${node.id}'`, run.ctx.now);
+    const r = Number(evalValue(jobDef.retries, vars, `retries of '${node.id}'`, run.ctx.now));
     if (!Number.isInteger(r) || r < 0) {
       throw new IncidentError(
         'EXTRACT_VALUE_ERROR',
@@ -88,28 +88,33 @@ export function createUserTask(run: Run, node: FlowNode, key: number): void {
     id: workItemId(run, key),
     key,
     elementId: node.id,
-    candidateGroups: evalStringList(ut.candidateGroups, vars, what('candidate groups')),
-    candidateUsers: evalStringList(ut.candidateUsers, vars, what('candidate users')),
-    candidateRoles: evalStringList(ut.candidateRoles, vars, what('candidate roles')),
+    candidateGroups: evalStringList(
+      ut.candidateGroups,
+      vars,
+      what('candidate groups'),
+      run.ctx.now,
+    ),
+    candidateUsers: evalStringList(ut.candidateUsers, vars, what('candidate users'), run.ctx.now),
+    candidateRoles: evalStringList(ut.candidateRoles, vars, what('candidate roles'), run.ctx.now),
     createdAt: run.ctx.now,
   };
   if (node.name) task.name = node.name;
   if (ut.assignee) {
-    const a = evalValue(ut.assignee, vars, what('assignee'));
+    const a = evalValue(ut.assignee, vars, what('assignee'), run.ctx.now);
     if (a !== null && a !== undefined && a !== '') task.assignee = String(a);
   }
   if (ut.formKey) task.formKey = ut.formKey;
   if (ut.formId) task.formId = ut.formId;
   if (ut.dueDate) {
-    const d = evalValue(ut.dueDate, vars, what('due date'));
+    const d = evalValue(ut.dueDate, vars, what('due date'), run.ctx.now);
     if (d !== null && d !== undefined) task.due = String(d);
   }
   if (ut.followUpDate) {
-    const d = evalValue(ut.followUpDate, vars, what('follow-up date'));
+    const d = evalValue(ut.followUpDate, vars, what('follow-up date'), run.ctx.now);
     if (d !== null && d !== undefined) task.followUp = String(d);
   }
   if (ut.priority) {
-    const p = Number(evalValue(ut.priority, vars, what('priority')));
+    const p = Number(evalValue(ut.priority, vars, what('priority'), run.ctx.now));
     if (Number.isFinite(p)) task.priority = p;
   }
   run.emit('task.created', { elementId: node.id, key }, { task });
