@@ -20,7 +20,8 @@ export type ImportResult =
 /**
  * Problems that refuse *import*, not only deployment: the file cannot be read as BPMN (XML syntax,
  * size, a reference to a BPMN id that does not exist, a parse or compile failure), or it relies on
- * JavaScript, which SafeFlow never imports.
+ * JavaScript, which SafeFlow never imports. (A dangling reference inside a non-executable process
+ * is the exception: that process is documentation, so it imports, not deployable; see importBpmn.)
  */
 export const IMPORT_REFUSING_CODES: ReadonlySet<string> = new Set([
   'xml-syntax',
@@ -37,21 +38,44 @@ export function refusesImport(problem: Problem): boolean {
   return problem.severity === 'error' && IMPORT_REFUSING_CODES.has(problem.code);
 }
 
+/** Ids of the elements (and processes) of non-executable processes. */
+function documentationIds(definitions: CompiledDefinitions): Set<string> {
+  const ids = new Set<string>();
+  for (const process of definitions.processes) {
+    if (process.isExecutable) continue;
+    ids.add(process.id);
+    for (const id of process.nodes.keys()) ids.add(id);
+    for (const id of process.flows.keys()) ids.add(id);
+  }
+  return ids;
+}
+
 /**
  * Reads a BPMN file for the designer and for inspection: parse → compile → validate, like
  * `loadBpmn`, but a model that cannot be *deployed* yet (missing job type or correlation key, no
  * start event, elements the engine does not execute, FEEL syntax errors, ...) still imports, with
  * `deployable: false` and its problems listed. Refused (`ok: false`) only when the file cannot be
- * read as BPMN or relies on JavaScript. Never throws.
+ * read as BPMN or relies on JavaScript in an executable process. A reference that does not resolve
+ * inside a non-executable process (documentation; Zeebe ignores it too) imports, not deployable:
+ * the designer shows it for repair. Never throws.
  */
 export async function importBpmn(
   source: string | Uint8Array,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const read = await readBpmn(source, options);
-  if (read.definitions === undefined || read.problems.some(refusesImport)) {
-    return { ok: false, problems: read.problems };
-  }
+  if (read.definitions === undefined) return { ok: false, problems: read.problems };
+  const documentation = documentationIds(read.definitions);
+  const refused = read.problems.some(
+    (p) =>
+      refusesImport(p) &&
+      !(
+        p.code === 'unresolved-reference' &&
+        p.elementId !== undefined &&
+        documentation.has(p.elementId)
+      ),
+  );
+  if (refused) return { ok: false, problems: read.problems };
   return {
     ok: true,
     definitions: read.definitions,

@@ -2,7 +2,7 @@ import type { Container } from '../model/flow-node.js';
 import type { ProcessModel, SequenceFlow, UnsupportedElement } from '../model/process-model.js';
 import { compileNode, type DraftNode, type NodeContext } from './compile-node.js';
 import { expressionBody, feelExpr } from './expr.js';
-import { stringAttr } from './extension-elements.js';
+import { findExtension, stringAttr } from './extension-elements.js';
 import { nodeKind } from './node-kind.js';
 
 interface DraftContainer {
@@ -51,6 +51,7 @@ export function compileProcess(
     id: processId,
     ...(stringAttr(process, 'name') !== undefined ? { name: stringAttr(process, 'name') } : {}),
     isExecutable: process.isExecutable === true,
+    ...(versionTagOf(process) !== undefined ? { versionTag: versionTagOf(process) } : {}),
     root: root ?? emptyContainer(processId),
     nodes: new Map(draft.nodes),
     flows,
@@ -127,4 +128,10 @@ function wireBoundaryEvents(nodes: Map<string, DraftNode>): void {
 
 function emptyContainer(id: string): DraftContainer {
   return { id, nodeIds: [], triggeredStartIds: [], eventSubProcessIds: [], linkCatches: {} };
+}
+
+/** `zeebe:versionTag`: call activities may bind to the version carrying a tag. */
+function versionTagOf(process: any): string | undefined {
+  const value = findExtension(process, 'zeebe:VersionTag')?.value;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -114,7 +114,12 @@ export class Engine {
     const processes: DeployResult['processes'] = [];
     for (const l of loaded) {
       for (const model of l.models) {
-        const { version, isNew } = this.registry.add(model, deploymentId, `${l.hash}:${model.id}`);
+        const { version, isNew } = this.registry.add(
+          model,
+          deploymentId,
+          `${l.hash}:${model.id}`,
+          model.versionTag,
+        );
         processes.push({ id: version.processId, key: version.key, version: version.version });
         if (isNew) this.starts.register(version, this.clock(), this.timers);
       }

@@ -23,6 +23,8 @@ export interface ProcessModel {
   readonly id: string;
   readonly name?: string;
   readonly isExecutable: boolean;
+  /** `zeebe:versionTag` of this version, if any. */
+  readonly versionTag?: string;
   /** The process's own container (top-level nodes). */
   readonly root: Container;
   readonly nodes: ReadonlyMap<string, FlowNode>;
