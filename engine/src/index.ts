@@ -6,6 +6,7 @@ export { Engine } from './host/engine.js';
 export { DeploymentError } from './host/deployment-error.js';
 export type * from './host/host-types.js';
 export { loadBpmn, type LoadOptions, type LoadResult } from './load-bpmn.js';
+export { importBpmn, type ImportOptions, type ImportResult } from './import-bpmn.js';
 export type * from './model/index.js';
 export type { EngineEvent, EngineEventType } from './runtime/engine-event.js';
 export {

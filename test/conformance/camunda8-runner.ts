@@ -23,11 +23,28 @@ export interface ManifestEntry {
   executableByProcess: Record<string, boolean>;
   jobTypes: string[];
   implicitJobTypes?: string[];
+  /** Execution/task listener jobs as `kind:eventType:type` (e.g. `executionListener:end:migrator`). */
+  listenerJobTypes?: string[];
   startHow: string;
   startVariables: Record<string, unknown> | null;
   firstWaitStates: Record<string, string[]>;
   messages: Array<{ name: string; correlationKey: string | null; usedBy: string[] }>;
 }
+
+/** The three zeebe-bpmn-moddle fixtures without a start event: imported, never started. */
+export function isParseOnly(entry: ManifestEntry): boolean {
+  return entry.startVariables === null || /not startable/.test(entry.startHow);
+}
+
+/** The job type SafeFlow gives business-rule tasks with `zeebe:calledDecision` (host decision). */
+export const DECISION_JOB_TYPE = 'safeflow:decision';
+
+/**
+ * Decisions this host can evaluate. The corpus ships no DMN (`calledDecisions[].dmnInRepo` points at
+ * the source repositories), so none: a decision job is where the host stops, as Zeebe itself would
+ * stop there with an incident when the decision is not deployed.
+ */
+const AVAILABLE_DECISIONS: ReadonlySet<string> = new Set();
 
 export function loadManifest(root: string): ManifestEntry[] {
   return JSON.parse(
@@ -48,6 +65,10 @@ export interface ProcessRun {
   tasks: string[];
   /** Catch events waiting for a message, signal or timer (open subscriptions). */
   eventWaits: string[];
+  /** Listener jobs the runner completed as their worker would (`elementId:type`). */
+  completedListenerJobs: string[];
+  /** Where the host stopped before the first wait states (`stopped at host decision job <id>`). */
+  hostStop?: string;
   note: string;
 }
 
@@ -124,6 +145,41 @@ export function openEventWaits(events: readonly EngineEvent[]): string[] {
 /** The element id a manifest wait state names (`"id"` or `"id (explanation)"`), if any. */
 export function waitStateId(text: string): string | undefined {
   return /^([\w.-]+)(?:\s*\(.*)?$/s.exec(text.trim())?.[1];
+}
+
+/** Job types a wait state names (`startEvent (end execution listener job, type "migrator")`). */
+export function waitStateJobTypes(waits: readonly string[]): Set<string> {
+  const types = new Set<string>();
+  for (const w of waits) for (const m of w.matchAll(/type "([^"]+)"/g)) types.add(m[1] ?? '');
+  return types;
+}
+
+/**
+ * Completes the instance's listener jobs (types from the manifest's `listenerJobTypes`) that are
+ * not themselves a listed wait state, as the listener's worker would, until none is left: a
+ * listener job before the first wait state is work, not the wait. Returns `elementId:type` of each.
+ */
+function completeListenerJobs(
+  engine: ConformanceEngine,
+  entry: ManifestEntry,
+  instanceId: string,
+  waits: readonly string[],
+): string[] {
+  const listenerTypes = new Set(
+    (entry.listenerJobTypes ?? []).map((t) => t.split(':').slice(2).join(':')),
+  );
+  const waitTypes = waitStateJobTypes(waits);
+  const done: string[] = [];
+  for (let step = 0; step < 100; step++) {
+    const job = engine
+      .activatableJobs({ instanceId })
+      .find((j) => listenerTypes.has(j.type) && !waitTypes.has(j.type));
+    if (!job) break;
+    const result = engine.completeJob(job.key);
+    done.push(`${job.elementId}:${job.type}${result.ok ? '' : ` (refused: ${result.error.code})`}`);
+    if (!result.ok) break;
+  }
+  return done;
 }
 
 function observe(
@@ -239,6 +295,7 @@ export async function runCamunda8Model(
       jobs: [],
       tasks: [],
       eventWaits: [],
+      completedListenerJobs: [],
       note: '',
     };
     outcome.runs.push(run);
@@ -247,7 +304,7 @@ export async function runCamunda8Model(
       run.note = 'non-executable process';
       continue;
     }
-    if (entry.startVariables === null || /not startable/.test(entry.startHow)) {
+    if (isParseOnly(entry)) {
       run.verdict = 'skipped';
       run.note = 'parse-only fixture (no start event)';
       continue;
@@ -261,6 +318,14 @@ export async function runCamunda8Model(
       const started = await startProcess(env, entry, processId);
       run.how = started.how;
       run.note = started.note;
+      if (started.instance) {
+        run.completedListenerJobs = completeListenerJobs(
+          env.engine,
+          entry,
+          started.instance.id,
+          waits,
+        );
+      }
       const instance = started.instance ? env.engine.getInstance(started.instance.id) : undefined;
       if (!instance) {
         run.missing = waits;
@@ -329,10 +394,18 @@ export async function runCamunda8Model(
       const live =
         run.state === 'active' || (run.state === 'incident' && instance.state !== 'completed');
       run.verdict = run.missing.length === 0 && live ? 'reached' : 'not-reached';
-      if (run.verdict === 'not-reached' && run.jobs.some((j) => j.type === 'safeflow:decision')) {
+      // The host answers decision jobs; without the decision it stops there (Zeebe: an incident).
+      const decision = env.engine
+        .activatableJobs({ instanceId: instance.id })
+        .find(
+          (j) =>
+            j.type === DECISION_JOB_TYPE && !AVAILABLE_DECISIONS.has(j.headers['decisionId'] ?? ''),
+        );
+      if (run.verdict === 'not-reached' && decision) {
+        run.hostStop = `stopped at host decision job ${decision.elementId}`;
         run.note = [
           run.note,
-          'waits at a host decision job (calledDecision: the DMN is not in the corpus)',
+          `decision ${decision.headers['decisionId'] ?? '?'} is not available (the DMN is not in the corpus)`,
         ]
           .filter(Boolean)
           .join('; ');

@@ -4,9 +4,9 @@ import { availableParallelism } from 'node:os';
 
 import { caseId, loadBetsyCases, type BetsyCase, type Tier } from './betsy-cases.js';
 import type { BetsyCaseResult } from './betsy-case-runner.js';
-import { loadManifest, type Camunda8RunOutcome } from './camunda8-runner.js';
+import { isParseOnly, loadManifest, type Camunda8RunOutcome } from './camunda8-runner.js';
 import { corpusFiles, corpusNames, type CorpusName } from './corpus-paths.js';
-import type { ImportOutcome } from './import-check.js';
+import type { ImportCheck, ImportOutcome } from './import-check.js';
 import { WorkerPool } from './worker-pool.js';
 
 export const IMPORT_TIMEOUT_MS = 30_000;
@@ -33,16 +33,22 @@ export interface RunOptions {
   onProgress?: (line: string) => void;
 }
 
-function failedImport(corpus: CorpusName, path: string, failure: string): ImportOutcome {
+function failedImport(
+  corpus: CorpusName,
+  path: string,
+  check: ImportCheck,
+  failure: string,
+): ImportOutcome {
   return {
     corpus,
     file: basename(path),
+    check,
     status: 'crashed',
     problems: [],
     warnings: [],
     processes: [],
     unsupported: [],
-    loader: 'not run',
+    importer: 'not run',
     javascript: [],
     crash: `runner: ${failure}`,
   };
@@ -69,6 +75,22 @@ function failedCase(c: BetsyCase, failure: string): BetsyCaseResult {
   };
 }
 
+/**
+ * Which check a corpus file gets (README rules): `importBpmn` for the import corpora (miwg,
+ * miwg-vendor, bpmn-engine) and camunda8's parse-only fixtures; a deployment for the executable
+ * camunda8 models and betsy, which must run.
+ */
+function importCheck(root: string, corpus: CorpusName): (path: string) => ImportCheck {
+  if (corpus === 'betsy') return () => 'deploy';
+  if (corpus !== 'camunda8') return () => 'import';
+  const parseOnly = new Set(
+    loadManifest(root)
+      .filter(isParseOnly)
+      .map((e) => basename(e.file)),
+  );
+  return (path) => (parseOnly.has(basename(path)) ? 'import' : 'deploy');
+}
+
 export async function runConformance(
   root: string,
   options: RunOptions = {},
@@ -89,13 +111,16 @@ export async function runConformance(
   try {
     for (const corpus of options.imports === false ? [] : corpora) {
       const files = corpusFiles(root, corpus);
+      const check = importCheck(root, corpus);
       results.imports[corpus] = await Promise.all(
         files.map(async (path) => {
           const outcome = await pool.run<ImportOutcome>(
-            { kind: 'import', corpus, path },
+            { kind: 'import', corpus, path, check: check(path) },
             IMPORT_TIMEOUT_MS,
           );
-          return outcome.ok ? outcome.value : failedImport(corpus, path, outcome.failure);
+          return outcome.ok
+            ? outcome.value
+            : failedImport(corpus, path, check(path), outcome.failure);
         }),
       );
       progress(`${corpus}: ${files.length} files imported`);
@@ -125,6 +150,7 @@ export async function runConformance(
                     jobs: [],
                     tasks: [],
                     eventWaits: [],
+                    completedListenerJobs: [],
                     note: `runner: ${outcome.failure}`,
                   },
                 ],

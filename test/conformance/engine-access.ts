@@ -1,6 +1,6 @@
 /**
  * The slice of `@safeflow/engine` the conformance runner uses, loaded once. The runner depends only
- * on the documented host API (engine/src/host/ENGINE-API.md) and on `loadBpmn` for import reports;
+ * on the documented host API (engine/README.md) and on `importBpmn` for import reports;
  * it reads results defensively, so that a missing optional export degrades the report instead of
  * crashing the run.
  */
@@ -45,6 +45,7 @@ export interface ConformanceEngine {
   listInstances(): InstanceView[];
   openTasks(filter?: { instanceId?: string; elementId?: string }): UserTaskView[];
   activatableJobs(filter?: { type?: string; instanceId?: string }): JobView[];
+  completeJob(jobKey: string, variables?: Variables): CommandResult;
   correlateMessage(message: {
     name: string;
     correlationKey?: string;
@@ -59,7 +60,7 @@ export interface ConformanceEngine {
 interface EngineModule {
   Engine: new (options?: EngineOptions) => ConformanceEngine;
   DeploymentError?: new (...args: never[]) => Error;
-  loadBpmn?: (source: string | Uint8Array, ...rest: unknown[]) => unknown;
+  importBpmn?: (source: string | Uint8Array, ...rest: unknown[]) => unknown;
 }
 
 let cached: Promise<EngineModule> | undefined;
@@ -118,6 +119,33 @@ export interface LoadedModel {
   unsupported: UnsupportedLike[];
 }
 
+/** What `importBpmn` says about a file: imported (deployable or not) or refused, with problems. */
+export interface ImportedModel extends LoadedModel {
+  status: 'imported' | 'not-deployable' | 'refused';
+}
+
+/**
+ * Runs the engine's `importBpmn`. Throws when the engine does not export it (the report then shows
+ * the file as crashed, which is what it is for the runner: no import could be tried).
+ */
+export async function importModel(source: string | Uint8Array): Promise<ImportedModel> {
+  const { importBpmn } = await engineModule();
+  if (typeof importBpmn !== 'function') {
+    throw new Error('@safeflow/engine does not export importBpmn (engine/src/index.ts)');
+  }
+  const result: unknown = await importBpmn(source);
+  if (!isRecord(result) || typeof result['ok'] !== 'boolean') {
+    throw new Error(`importBpmn returned ${JSON.stringify(result)?.slice(0, 200)}`);
+  }
+  const model = describeModel(result);
+  const status = !result['ok']
+    ? 'refused'
+    : result['deployable'] === false
+      ? 'not-deployable'
+      : 'imported';
+  return { ...model, status };
+}
+
 function collectProcesses(value: unknown): unknown[] {
   if (!isRecord(value)) return [];
   if (Array.isArray(value['processes'])) return value['processes'] as unknown[];
@@ -138,11 +166,8 @@ function collectProblems(value: unknown): unknown[] {
   return out;
 }
 
-/** Runs the engine's `loadBpmn` when it exists; undefined otherwise. */
-export async function loadModel(source: string | Uint8Array): Promise<LoadedModel | undefined> {
-  const { loadBpmn } = await engineModule();
-  if (typeof loadBpmn !== 'function') return undefined;
-  const result: unknown = await loadBpmn(source);
+/** Processes, unsupported elements and problems of an `importBpmn` (or `loadBpmn`) result. */
+function describeModel(result: unknown): LoadedModel {
   const processes = collectProcesses(result).filter(isRecord);
   const unsupported: UnsupportedLike[] = [];
   for (const process of processes) {

@@ -1,7 +1,14 @@
 /**
- * Import of one corpus file: the engine's loader (`loadBpmn`, for the compiled model's unsupported
- * elements) and a deployment into a fresh engine (imported / refused with structured problems).
- * Any exception other than a refused deployment is a failure of the engine, recorded as such.
+ * Import of one corpus file. Two checks, chosen per corpus by the README's rules:
+ *
+ * - `import` (miwg, miwg-vendor, bpmn-engine, camunda8 parse-only fixtures): the engine's
+ *   `importBpmn`: `imported` (deployable), `not-deployable` (imported; the deploy-blocking problems
+ *   are listed), `refused` (structured problems), or `crashed`.
+ * - `deploy` (camunda8 executable models, betsy): a deployment into a fresh Engine: `imported`
+ *   (deployed) or `refused`, or `crashed`.
+ *
+ * Either way `importBpmn` also supplies the processes and the elements the engine does not execute.
+ * Any exception other than a refused deployment is a failure of the engine, recorded as `crashed`.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -10,58 +17,89 @@ import {
   createEngine,
   deploymentProblems,
   describeError,
-  loadModel,
+  importModel,
+  type ImportedModel,
   type ProblemLike,
   type UnsupportedLike,
 } from './engine-access.js';
 import type { CorpusName } from './corpus-paths.js';
 import { findJavaScript, type JsFinding } from './xml-scan.js';
 
-export type ImportStatus = 'imported' | 'refused' | 'crashed';
+export type ImportCheck = 'import' | 'deploy';
+export type ImportStatus = 'imported' | 'not-deployable' | 'refused' | 'crashed';
 
 export interface ImportOutcome {
   corpus: CorpusName;
   file: string;
-  /** Deployment into a fresh engine. */
+  check: ImportCheck;
+  /**
+   * `import`: imported (deployable) / not-deployable (imported, deployment would be refused) /
+   * refused / crashed. `deploy`: imported (= deployed) / refused / crashed.
+   */
   status: ImportStatus;
-  /** Errors of a refused deployment; for `crashed`, the exception. */
+  /** `refused`: every problem; `not-deployable`: the deploy-blocking (error) problems. */
   problems: ProblemLike[];
-  /** Warnings of an accepted deployment. */
+  /** Warnings of an imported/deployed file. */
   warnings: ProblemLike[];
   processes: Array<{ id: string; isExecutable: boolean }>;
   /** Elements the engine does not execute (from the compiled model). */
   unsupported: UnsupportedLike[];
-  /** Result of `loadBpmn`: `loaded`, `threw: ...` or `not available`. */
-  loader: string;
+  /** Result of `importBpmn` (`imported`, `not-deployable`, `refused`, `threw: ...`). */
+  importer: string;
   /** JavaScript found in the XML by the runner's own scan (bpmn-engine corpus). */
   javascript: JsFinding[];
   crash?: string;
 }
 
-export async function importFile(corpus: CorpusName, path: string): Promise<ImportOutcome> {
+export const statusLabels: Record<ImportStatus, string> = {
+  imported: 'imported',
+  'not-deployable': 'imported, not deployable',
+  refused: 'refused',
+  crashed: 'crashed',
+};
+
+const isError = (p: ProblemLike): boolean => p.severity !== 'warning';
+
+export async function importFile(
+  corpus: CorpusName,
+  path: string,
+  check: ImportCheck,
+): Promise<ImportOutcome> {
   const bytes = readFileSync(path);
-  const text = bytes.toString('utf8');
   const outcome: ImportOutcome = {
     corpus,
     file: basename(path),
+    check,
     status: 'imported',
     problems: [],
     warnings: [],
     processes: [],
     unsupported: [],
-    loader: 'not available',
-    javascript: corpus === 'bpmn-engine' ? findJavaScript(text) : [],
+    importer: 'not run',
+    javascript: corpus === 'bpmn-engine' ? findJavaScript(bytes.toString('utf8')) : [],
   };
 
+  let imported: ImportedModel | undefined;
   try {
-    const loaded = await loadModel(new Uint8Array(bytes));
-    if (loaded) {
-      outcome.loader = 'loaded';
-      outcome.processes = loaded.processes;
-      outcome.unsupported = loaded.unsupported;
-    }
+    imported = await importModel(new Uint8Array(bytes));
+    outcome.importer = imported.status;
+    outcome.processes = imported.processes;
+    outcome.unsupported = imported.unsupported;
   } catch (error) {
-    outcome.loader = `threw: ${describeError(error)}`;
+    outcome.importer = `threw: ${describeError(error)}`;
+    outcome.status = 'crashed';
+    outcome.crash = `importBpmn ${outcome.importer}`;
+    return outcome;
+  }
+
+  if (check === 'import') {
+    outcome.status = imported.status;
+    if (imported.status === 'refused') outcome.problems = imported.problems;
+    else {
+      outcome.problems = imported.problems.filter(isError);
+      outcome.warnings = imported.problems.filter((p) => !isError(p));
+    }
+    return outcome;
   }
 
   try {
@@ -81,36 +119,47 @@ export async function importFile(corpus: CorpusName, path: string): Promise<Impo
       outcome.crash = describeError(error);
     }
   }
-  if (outcome.loader.startsWith('threw') && outcome.status !== 'crashed') {
-    outcome.status = 'crashed';
-    outcome.crash = `loadBpmn ${outcome.loader}`;
-  }
   return outcome;
 }
 
-/** For the bpmn-engine corpus: whether the outcome agrees with the FEEL-only rule. */
+/** Places the runner's own scan says the engine would evaluate as JavaScript. */
+export function reliesOnJavaScript(outcome: ImportOutcome): JsFinding[] {
+  return outcome.javascript.filter((f) => f.kind === 'execution');
+}
+
+/**
+ * For the bpmn-engine corpus, the README's rule: a file is refused iff it relies on JavaScript, and
+ * then with a `javascript-not-allowed` problem that names an element and says to use FEEL; every
+ * other file imports (deployable or not).
+ */
 export function javascriptVerdict(outcome: ImportOutcome): { ok: boolean; note: string } {
-  const execution = outcome.javascript.filter((f) => f.kind === 'execution');
-  const jsRefusal = outcome.problems.filter((p) => p.code === 'javascript-not-allowed');
+  const execution = reliesOnJavaScript(outcome);
+  const jsRefusal = outcome.problems.filter(
+    (p) =>
+      p.code === 'javascript-not-allowed' &&
+      p.elementId !== undefined &&
+      p.elementId !== '' &&
+      /FEEL/.test(p.message),
+  );
+  const imported = outcome.status === 'imported' || outcome.status === 'not-deployable';
   if (execution.length > 0) {
-    if (outcome.status === 'refused' && jsRefusal.length > 0)
-      return { ok: true, note: 'refused: relies on JavaScript' };
     const where = execution.map((f) => f.elementId ?? f.place).join(', ');
+    if (outcome.status === 'refused' && jsRefusal.length > 0)
+      return {
+        ok: true,
+        note: `refused: relies on JavaScript (${jsRefusal.map((p) => p.elementId).join(', ')})`,
+      };
     if (outcome.status === 'refused') {
       return {
         ok: false,
-        note: `relies on JavaScript (${where}) but refused without javascript-not-allowed`,
+        note: `relies on JavaScript (${where}) but refused without a javascript-not-allowed problem naming an element`,
       };
     }
-    return { ok: false, note: `relies on JavaScript (${where}) but was ${outcome.status}` };
-  }
-  if (outcome.status === 'imported')
-    return { ok: true, note: 'no JavaScript in executed places: imported' };
-  if (outcome.status === 'refused' && jsRefusal.length > 0) {
     return {
-      ok: true,
-      note: 'refused for JavaScript in extension values (runner saw none in executed places)',
+      ok: false,
+      note: `relies on JavaScript (${where}) but ${statusLabels[outcome.status]}`,
     };
   }
-  return { ok: false, note: `no JavaScript in executed places, but ${outcome.status}` };
+  if (imported) return { ok: true, note: `no JavaScript: ${statusLabels[outcome.status]}` };
+  return { ok: false, note: `no JavaScript, but ${statusLabels[outcome.status]}` };
 }

@@ -12,7 +12,7 @@ export interface JsFinding {
   place: string;
   /**
    * `execution`: a place the engine evaluates (script task body, condition, loop cardinality,
-   * completion condition, timer); `extension`: a vendor extension the engine may ignore.
+   * completion condition, timer, a service task's `camunda:expression`); `extension`: a vendor extension the engine may ignore.
    */
   kind: 'execution' | 'extension';
   snippet: string;
@@ -143,12 +143,21 @@ export function findJavaScript(xml: string): JsFinding[] {
     }
   }
 
-  // `${...}` in attributes (camunda:collection, camunda:assignee, ...).
-  for (const m of xml.matchAll(/\s([\w.-]+:[\w.-]+)\s*=\s*"([^"]*\$\{[^"]*)"/g)) {
+  // `${...}` in attributes (camunda:collection, camunda:assignee, ...). On a service-like task,
+  // `camunda:expression` / `implementation` *is* the task's behaviour: the model relies on it.
+  for (const m of xml.matchAll(/\s((?:[\w.-]+:)?[\w.-]+)\s*=\s*"([^"]*\$\{[^"]*)"/g)) {
+    const attribute = m[1] ?? '';
+    const owner = /<(?:([\w.-]+):)?([\w.-]+)\b[^<>]*$/.exec(xml.slice(0, m.index ?? 0));
+    const onServiceTask =
+      owner !== null &&
+      bpmn.has(owner[1] ?? '') &&
+      /^(serviceTask|sendTask|businessRuleTask)$/.test(owner[2] ?? '') &&
+      /^(?:[\w.-]+:expression|implementation)$/.test(attribute);
+    if (!onServiceTask && !attribute.includes(':')) continue;
     const id = nearestId(xml, (m.index ?? 0) + 1, bpmn);
     const finding: JsFinding = {
-      place: `@${m[1]}`,
-      kind: 'extension',
+      place: `@${attribute}`,
+      kind: onServiceTask ? 'execution' : 'extension',
       snippet: snippetOf(m[2] ?? ''),
     };
     if (id !== undefined) finding.elementId = id;
