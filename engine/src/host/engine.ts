@@ -12,6 +12,7 @@ import type { EngineEvent } from '../runtime/engine-event.js';
 import { emptyInstanceState, type InstanceState } from '../runtime/instance-state.js';
 import { IncidentError } from '../runtime/incident-error.js';
 import { Run } from '../runtime/run.js';
+import { upgradeState } from '../runtime/upgrade-state.js';
 import { contentHash } from './content-hash.js';
 import { DeploymentError } from './deployment-error.js';
 import type {
@@ -242,14 +243,15 @@ export class Engine {
    * Loads an instance from a saved state and log (e.g. after a restart of a host that persists
    * them). The process version must be deployed.
    */
-  restoreInstance(state: InstanceState, events: EngineEvent[] = []): void {
+  restoreInstance(saved: InstanceState, events: EngineEvent[] = []): void {
+    const state = upgradeState(structuredClone(saved));
     const version = this.registry.byProcessKey(state.processKey);
     if (!version)
       throw new EngineCommandError(
         'PROCESS_NOT_FOUND',
         `process version '${state.processKey}' is not deployed`,
       );
-    const entry: InstanceEntry = { state: structuredClone(state), events: [...events], version };
+    const entry: InstanceEntry = { state, events: [...events], version };
     this.instances.set(state.id, entry);
     this.indexState(entry);
   }
