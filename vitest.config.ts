@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['engine/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['engine/test/**/*.test.ts', 'runtime-api/test/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
   },

@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { createLogger, PinoNestLogger } from './common/logger.js';
+import type { RuntimeConfig } from './config.js';
+import { DeploymentsModule } from './deployments/deployments.module.js';
+import { EngineHost } from './engine-host/engine-host.js';
+import { EngineHostModule } from './engine-host/engine-host.module.js';
+import { HealthModule } from './health/health.module.js';
+import { InstancesModule } from './instances/instances.module.js';
+import { PersistenceModule } from './persistence/persistence.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
+import { CONFIG, DATA_SOURCE, LOGGER } from './tokens.js';
+
+@Module({})
+class ConfigModule {
+  static forRoot(config: RuntimeConfig, logger: Logger): DynamicModule {
+    return {
+      module: ConfigModule,
+      global: true,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+      ],
+      exports: [CONFIG, LOGGER],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RuntimeConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, logger),
+        PersistenceModule,
+        EngineHostModule,
+        HealthModule,
+        AuthModule,
+        DeploymentsModule,
+        InstancesModule,
+        TasksModule,
+        AuditModule,
+      ],
+    };
+  }
+}
+
+export interface RuntimeApp {
+  app: INestApplication;
+  /** The database, for operators' tools and tests. */
+  dataSource: DataSource;
+  engineHost: EngineHost;
+  logger: Logger;
+  /** Listens on `port` (0: any free port) and resolves to the base URL. */
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Builds the service (database opened, migrations run, deployments loaded) without listening yet. */
+export async function createApp(config: RuntimeConfig): Promise<RuntimeApp> {
+  const logger = createLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    abortOnError: false,
+  });
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.enableShutdownHooks();
+  await app.init();
+  return {
+    app,
+    dataSource: app.get<DataSource>(DATA_SOURCE),
+    engineHost: app.get(EngineHost),
+    logger,
+    async listen(port = config.port) {
+      await app.listen(port, '0.0.0.0');
+      const address = app.getHttpServer().address() as { port: number };
+      return `http://127.0.0.1:${address.port}`;
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  type OnModuleInit,
+} from '@nestjs/common';
+import {
+  Engine,
+  type CommandResult,
+  type DeployResult,
+  type EngineError,
+  type EngineEvent,
+  type InstanceState,
+  type StartResult,
+} from '@safeflow/engine';
+import type { Logger } from 'pino';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { GENESIS_HASH, eventHash } from '../audit/hash-chain.js';
+import { Mutex } from '../common/mutex.js';
+import { dialectOf } from '../persistence/data-source.js';
+import {
+  DeploymentEntity,
+  InstanceEntity,
+  InstanceEventEntity,
+  ProcessDefinitionEntity,
+  UserTaskEntity,
+  type InstanceEventRow,
+  type InstanceRow,
+} from '../persistence/entities.js';
+import { DATA_SOURCE, LOGGER } from '../tokens.js';
+
+/** Maps an engine refusal to an HTTP error. */
+export function refusal(error: EngineError): HttpException {
+  switch (error.code) {
+    case 'TASK_NOT_ACTIVE':
+    case 'JOB_NOT_ACTIVE':
+    case 'INSTANCE_NOT_ACTIVE':
+      return new ConflictException({ statusCode: 409, code: error.code, message: error.message });
+    case 'NOT_FOUND':
+    case 'PROCESS_NOT_FOUND':
+    case 'INSTANCE_NOT_FOUND':
+    case 'TASK_NOT_FOUND':
+    case 'JOB_NOT_FOUND':
+    case 'INCIDENT_NOT_FOUND':
+    case 'ELEMENT_NOT_FOUND':
+      return new NotFoundException({ statusCode: 404, code: error.code, message: error.message });
+    default:
+      return new BadRequestException({ statusCode: 400, code: error.code, message: error.message });
+  }
+}
+
+export interface DeployInput {
+  name: string;
+  resources: Array<{ name: string; content: string }>;
+}
+
+type Outcome = CommandResult | StartResult;
+
+/**
+ * Hosts the in-memory engine over the database. The `instance_event` table is the source of truth and
+ * the instance row's snapshot the fast way back into memory. A command: load the instance(s) it
+ * touches from the database into the engine, run it, then write the new events (hash-chained) and
+ * snapshots in one transaction, each instance row only if its version is still the one loaded —
+ * otherwise another command got there first and this one is refused with 409.
+ */
+@Injectable()
+export class EngineHost implements OnModuleInit {
+  readonly engine = new Engine({ clock: () => Date.now(), newInstanceId: () => randomUUID() });
+  /** sqlite has one writer and one connection: commands run one at a time. PostgreSQL relies on versions. */
+  private readonly lock: Mutex | undefined;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.lock = dialectOf(ds) === 'sqlite' ? new Mutex() : undefined;
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock ? this.lock.run(fn) : fn();
+  }
+
+  /** Redeploys every stored deployment in order, so versions come out as they were. */
+  async onModuleInit(): Promise<void> {
+    const rows = await this.ds.getRepository(DeploymentEntity).find({ order: { ordinal: 'ASC' } });
+    for (const row of rows) {
+      await this.engine.deploy(JSON.parse(row.resources) as DeployInput['resources']);
+    }
+    this.logger.info({ deployments: rows.length }, 'deployments loaded');
+  }
+
+  /** Deploys and stores; throws the engine's DeploymentError when the models are invalid. */
+  deploy(input: DeployInput, actor: string): Promise<{ id: string; result: DeployResult }> {
+    return this.serialize(async () => {
+      const result = await this.engine.deploy(input.resources);
+      const id = randomUUID();
+      const now = Date.now();
+      await this.ds.transaction(async (m) => {
+        const last = await m
+          .getRepository(DeploymentEntity)
+          .createQueryBuilder('d')
+          .select('MAX(d.ordinal)', 'max')
+          .getRawOne<{ max: number | string | null }>();
+        await m.getRepository(DeploymentEntity).insert({
+          id,
+          name: input.name,
+          resources: JSON.stringify(input.resources),
+          processes: JSON.stringify(result.processes),
+          createdBy: actor,
+          createdAt: now,
+          ordinal: Number(last?.max ?? 0) + 1,
+        });
+        const defs = m.getRepository(ProcessDefinitionEntity);
+        for (const p of result.processes) {
+          if (await defs.findOneBy({ key: p.key })) continue;
+          const name = this.engine.listProcesses().find((x) => x.key === p.key)?.name ?? null;
+          await defs.insert({
+            key: p.key,
+            processId: p.id,
+            version: p.version,
+            name,
+            deploymentId: id,
+            createdAt: now,
+          });
+        }
+      });
+      this.logger.info(
+        { deploymentId: id, processes: result.processes.map((p) => p.key), actor },
+        'deployed',
+      );
+      return { id, result };
+    });
+  }
+
+  /** Starts an instance of the latest version of a process. */
+  start(
+    processId: string,
+    options: { variables?: Record<string, unknown>; businessKey?: string; version?: number },
+    actor: string,
+  ) {
+    return this.execute([], actor, (engine) => engine.start(processId, options)) as Promise<
+      Extract<StartResult, { ok: true }>
+    >;
+  }
+
+  completeTask(
+    taskId: string,
+    variables: Record<string, unknown>,
+    actor: string,
+  ): Promise<CommandResult> {
+    const dot = taskId.lastIndexOf('.');
+    if (dot <= 0)
+      throw new NotFoundException({
+        statusCode: 404,
+        code: 'TASK_NOT_FOUND',
+        message: `no task '${taskId}'`,
+      });
+    return this.execute([taskId.slice(0, dot)], actor, (engine) =>
+      engine.completeTask(taskId, variables),
+    );
+  }
+
+  /**
+   * Runs a command against the current stored state of `instanceIds` (and their parents and
+   * children), then persists what it did. Refusals become HTTP errors.
+   */
+  execute(
+    instanceIds: string[],
+    actor: string,
+    command: (engine: Engine) => Outcome,
+  ): Promise<Outcome> {
+    return this.serialize(async () => {
+      const loaded = await this.loadRows(instanceIds);
+      for (const id of instanceIds) {
+        if (!loaded.has(id)) {
+          throw new NotFoundException({
+            statusCode: 404,
+            code: 'INSTANCE_NOT_FOUND',
+            message: `no process instance '${id}'`,
+          });
+        }
+      }
+      // From here to the end of `capture` nothing awaits: the engine is ours alone.
+      for (const row of loaded.values()) {
+        this.engine.restoreInstance(JSON.parse(row.snapshot) as InstanceState, []);
+      }
+      const outcome = command(this.engine);
+      if (!outcome.ok) throw refusal(outcome.error);
+      const writes = this.capture(outcome.events);
+      await this.ds.transaction((m) => this.persist(m, writes, loaded, actor));
+      return outcome;
+    });
+  }
+
+  private async loadRows(ids: string[]): Promise<Map<string, InstanceRow>> {
+    const out = new Map<string, InstanceRow>();
+    if (ids.length === 0) return out;
+    const repo = this.ds.getRepository(InstanceEntity);
+    const rows = await repo.findBy({ id: In(ids) });
+    for (const r of rows) out.set(r.id, r);
+    const parents = rows.map((r) => r.parentId).filter((p): p is string => !!p && !out.has(p));
+    if (parents.length > 0)
+      for (const r of await repo.findBy({ id: In(parents) })) out.set(r.id, r);
+    const children = await repo.findBy({ parentId: In([...out.keys()]), state: 'active' });
+    for (const r of children) if (!out.has(r.id)) out.set(r.id, r);
+    return out;
+  }
+
+  private capture(events: EngineEvent[]) {
+    const byInstance = new Map<string, EngineEvent[]>();
+    for (const e of events) {
+      const list = byInstance.get(e.instanceId) ?? [];
+      list.push(e);
+      byInstance.set(e.instanceId, list);
+    }
+    return [...byInstance].map(([id, evs]) => {
+      const state = this.engine.getState(id);
+      const view = this.engine.getInstance(id);
+      if (!state || !view) throw new Error(`engine lost instance '${id}'`);
+      return { id, events: evs, state, view, tasks: this.engine.openTasks({ instanceId: id }) };
+    });
+  }
+
+  private async persist(
+    m: EntityManager,
+    writes: ReturnType<EngineHost['capture']>,
+    loaded: Map<string, InstanceRow>,
+    actor: string,
+  ): Promise<void> {
+    const now = Date.now();
+    for (const w of writes) {
+      const prior = loaded.get(w.id);
+      let prev = prior?.headHash ?? GENESIS_HASH;
+      let expectedSeq = (prior?.lastSeq ?? 0) + 1;
+      const rows: InstanceEventRow[] = [];
+      for (const e of w.events) {
+        if (e.seq !== expectedSeq) throw this.conflict(w.id);
+        const row: Omit<InstanceEventRow, 'hash'> = {
+          instanceId: w.id,
+          seq: e.seq,
+          type: e.type,
+          elementId: e.elementId ?? null,
+          elementKey: e.key ?? null,
+          scopeKey: e.scopeKey ?? null,
+          actor,
+          at: e.at,
+          payload: JSON.stringify(e.payload ?? {}),
+          prevHash: prev,
+        };
+        const hash = eventHash(prev, row);
+        rows.push({ ...row, hash });
+        prev = hash;
+        expectedSeq++;
+      }
+      const fields = {
+        state: w.view.state,
+        lastSeq: expectedSeq - 1,
+        headHash: prev,
+        snapshot: JSON.stringify(w.state),
+        view: JSON.stringify({
+          variables: w.view.variables,
+          activeElementIds: w.view.activeElementIds,
+        }),
+        updatedAt: now,
+      };
+      if (prior) {
+        const res = await m
+          .createQueryBuilder()
+          .update(InstanceEntity)
+          .set({ ...fields, version: prior.version + 1 })
+          .where('id = :id AND version = :version', { id: w.id, version: prior.version })
+          .execute();
+        if (res.affected !== 1) throw this.conflict(w.id);
+      } else {
+        try {
+          await m.getRepository(InstanceEntity).insert({
+            id: w.id,
+            processKey: w.view.processKey,
+            parentId: w.view.parentInstanceId ?? null,
+            businessKey: w.view.businessKey ?? null,
+            version: 1,
+            createdAt: now,
+            ...fields,
+          });
+        } catch {
+          throw this.conflict(w.id);
+        }
+      }
+      if (rows.length > 0) await m.getRepository(InstanceEventEntity).insert(rows);
+      const tasks = m.getRepository(UserTaskEntity);
+      await tasks.delete({ instanceId: w.id });
+      if (w.tasks.length > 0) {
+        await tasks.insert(
+          w.tasks.map((t) => ({
+            id: t.id,
+            instanceId: w.id,
+            elementId: t.elementId,
+            name: t.name ?? null,
+            assignee: t.assignee ?? null,
+            candidateRoles: JSON.stringify([
+              ...new Set([...t.candidateRoles, ...t.candidateGroups]),
+            ]),
+            formKey: t.formKey ?? null,
+            createdAt: t.createdAt,
+          })),
+        );
+      }
+    }
+  }
+
+  private conflict(instanceId: string): ConflictException {
+    return new ConflictException({
+      statusCode: 409,
+      code: 'CONCURRENT_MODIFICATION',
+      message: `process instance '${instanceId}' was changed by another command; reload and retry`,
+    });
+  }
+}

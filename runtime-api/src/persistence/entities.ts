@@ -1,0 +1,181 @@
+import { EntitySchema, type ValueTransformer } from 'typeorm';
+
+/** bigint columns come back as strings from PostgreSQL; times are ms since epoch everywhere. */
+const asNumber: ValueTransformer = {
+  to: (v: unknown) => v,
+  from: (v: unknown) => (v === null || v === undefined ? v : Number(v)),
+};
+
+export interface UserRow {
+  id: string;
+  username: string;
+  passwordHash: string;
+  salt: string;
+  roles: string;
+  createdAt: number;
+}
+
+export interface DeploymentRow {
+  id: string;
+  name: string;
+  /** JSON: [{name, content}] */
+  resources: string;
+  /** JSON: [{id, key, version}] */
+  processes: string;
+  createdBy: string;
+  createdAt: number;
+  ordinal: number;
+}
+
+export interface ProcessDefinitionRow {
+  key: string;
+  processId: string;
+  version: number;
+  name: string | null;
+  deploymentId: string;
+  createdAt: number;
+}
+
+export interface InstanceRow {
+  id: string;
+  processKey: string;
+  parentId: string | null;
+  state: string;
+  businessKey: string | null;
+  /** Optimistic concurrency: every command bumps it; a write with a stale version is refused. */
+  version: number;
+  lastSeq: number;
+  headHash: string;
+  /** JSON: the engine's InstanceState. */
+  snapshot: string;
+  /** JSON: {variables, activeElementIds}. */
+  view: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface InstanceEventRow {
+  instanceId: string;
+  seq: number;
+  type: string;
+  elementId: string | null;
+  elementKey: number | null;
+  scopeKey: number | null;
+  actor: string;
+  at: number;
+  payload: string;
+  hash: string;
+  prevHash: string;
+}
+
+export interface UserTaskRow {
+  id: string;
+  instanceId: string;
+  elementId: string;
+  name: string | null;
+  assignee: string | null;
+  candidateRoles: string;
+  formKey: string | null;
+  createdAt: number;
+}
+
+export const UserEntity = new EntitySchema<UserRow>({
+  name: 'User',
+  tableName: 'app_user',
+  columns: {
+    id: { type: 'varchar', length: 64, primary: true },
+    username: { type: 'varchar', length: 128, unique: true },
+    passwordHash: { name: 'password_hash', type: 'varchar', length: 256 },
+    salt: { type: 'varchar', length: 64 },
+    roles: { type: 'text' },
+    createdAt: { name: 'created_at', type: 'bigint', transformer: asNumber },
+  },
+});
+
+export const DeploymentEntity = new EntitySchema<DeploymentRow>({
+  name: 'Deployment',
+  tableName: 'deployment',
+  columns: {
+    id: { type: 'varchar', length: 64, primary: true },
+    name: { type: 'varchar', length: 256 },
+    resources: { type: 'text' },
+    processes: { type: 'text' },
+    createdBy: { name: 'created_by', type: 'varchar', length: 128 },
+    createdAt: { name: 'created_at', type: 'bigint', transformer: asNumber },
+    ordinal: { type: 'integer' },
+  },
+});
+
+export const ProcessDefinitionEntity = new EntitySchema<ProcessDefinitionRow>({
+  name: 'ProcessDefinition',
+  tableName: 'process_definition',
+  columns: {
+    key: { type: 'varchar', length: 256, primary: true },
+    processId: { name: 'process_id', type: 'varchar', length: 256 },
+    version: { type: 'integer' },
+    name: { type: 'varchar', length: 256, nullable: true },
+    deploymentId: { name: 'deployment_id', type: 'varchar', length: 64 },
+    createdAt: { name: 'created_at', type: 'bigint', transformer: asNumber },
+  },
+});
+
+export const InstanceEntity = new EntitySchema<InstanceRow>({
+  name: 'Instance',
+  tableName: 'instance',
+  columns: {
+    id: { type: 'varchar', length: 64, primary: true },
+    processKey: { name: 'process_key', type: 'varchar', length: 256 },
+    parentId: { name: 'parent_id', type: 'varchar', length: 64, nullable: true },
+    state: { type: 'varchar', length: 32 },
+    businessKey: { name: 'business_key', type: 'varchar', length: 256, nullable: true },
+    version: { type: 'integer' },
+    lastSeq: { name: 'last_seq', type: 'integer' },
+    headHash: { name: 'head_hash', type: 'varchar', length: 64 },
+    snapshot: { type: 'text' },
+    view: { type: 'text' },
+    createdAt: { name: 'created_at', type: 'bigint', transformer: asNumber },
+    updatedAt: { name: 'updated_at', type: 'bigint', transformer: asNumber },
+  },
+});
+
+export const InstanceEventEntity = new EntitySchema<InstanceEventRow>({
+  name: 'InstanceEvent',
+  tableName: 'instance_event',
+  columns: {
+    instanceId: { name: 'instance_id', type: 'varchar', length: 64, primary: true },
+    seq: { type: 'integer', primary: true },
+    type: { type: 'varchar', length: 64 },
+    elementId: { name: 'element_id', type: 'varchar', length: 256, nullable: true },
+    elementKey: { name: 'element_key', type: 'integer', nullable: true },
+    scopeKey: { name: 'scope_key', type: 'integer', nullable: true },
+    actor: { type: 'varchar', length: 128 },
+    at: { type: 'bigint', transformer: asNumber },
+    payload: { type: 'text' },
+    hash: { type: 'varchar', length: 64 },
+    prevHash: { name: 'prev_hash', type: 'varchar', length: 64 },
+  },
+});
+
+export const UserTaskEntity = new EntitySchema<UserTaskRow>({
+  name: 'UserTask',
+  tableName: 'user_task',
+  columns: {
+    id: { type: 'varchar', length: 128, primary: true },
+    instanceId: { name: 'instance_id', type: 'varchar', length: 64 },
+    elementId: { name: 'element_id', type: 'varchar', length: 256 },
+    name: { type: 'varchar', length: 512, nullable: true },
+    assignee: { type: 'varchar', length: 256, nullable: true },
+    candidateRoles: { name: 'candidate_roles', type: 'text' },
+    formKey: { name: 'form_key', type: 'varchar', length: 512, nullable: true },
+    createdAt: { name: 'created_at', type: 'bigint', transformer: asNumber },
+  },
+});
+
+export const ENTITIES = [
+  UserEntity,
+  DeploymentEntity,
+  ProcessDefinitionEntity,
+  InstanceEntity,
+  InstanceEventEntity,
+  UserTaskEntity,
+];

@@ -1,0 +1,89 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The schema, one statement list for both dialects (the column types used are common to sqlite and
+ * PostgreSQL). `instance_event` is append-only: the service never updates or deletes its rows.
+ */
+export class InitialSchema1763900000000 implements MigrationInterface {
+  name = 'InitialSchema1763900000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    const statements = [
+      `CREATE TABLE app_user (
+        id varchar(64) PRIMARY KEY,
+        username varchar(128) NOT NULL UNIQUE,
+        password_hash varchar(256) NOT NULL,
+        salt varchar(64) NOT NULL,
+        roles text NOT NULL,
+        created_at bigint NOT NULL)`,
+      `CREATE TABLE deployment (
+        id varchar(64) PRIMARY KEY,
+        name varchar(256) NOT NULL,
+        resources text NOT NULL,
+        processes text NOT NULL,
+        created_by varchar(128) NOT NULL,
+        created_at bigint NOT NULL,
+        ordinal integer NOT NULL UNIQUE)`,
+      `CREATE TABLE process_definition (
+        key varchar(256) PRIMARY KEY,
+        process_id varchar(256) NOT NULL,
+        version integer NOT NULL,
+        name varchar(256),
+        deployment_id varchar(64) NOT NULL REFERENCES deployment(id),
+        created_at bigint NOT NULL)`,
+      `CREATE TABLE instance (
+        id varchar(64) PRIMARY KEY,
+        process_key varchar(256) NOT NULL,
+        parent_id varchar(64),
+        state varchar(32) NOT NULL,
+        business_key varchar(256),
+        version integer NOT NULL,
+        last_seq integer NOT NULL,
+        head_hash varchar(64) NOT NULL,
+        snapshot text NOT NULL,
+        view text NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL)`,
+      `CREATE INDEX instance_parent_idx ON instance (parent_id)`,
+      `CREATE TABLE instance_event (
+        instance_id varchar(64) NOT NULL REFERENCES instance(id),
+        seq integer NOT NULL,
+        type varchar(64) NOT NULL,
+        element_id varchar(256),
+        element_key integer,
+        scope_key integer,
+        actor varchar(128) NOT NULL,
+        at bigint NOT NULL,
+        payload text NOT NULL,
+        hash varchar(64) NOT NULL,
+        prev_hash varchar(64) NOT NULL,
+        PRIMARY KEY (instance_id, seq))`,
+      `CREATE TABLE user_task (
+        id varchar(128) PRIMARY KEY,
+        instance_id varchar(64) NOT NULL REFERENCES instance(id),
+        element_id varchar(256) NOT NULL,
+        name varchar(512),
+        assignee varchar(256),
+        candidate_roles text NOT NULL,
+        form_key varchar(512),
+        created_at bigint NOT NULL)`,
+      `CREATE INDEX user_task_instance_idx ON user_task (instance_id)`,
+    ];
+    for (const sql of statements) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const table of [
+      'user_task',
+      'instance_event',
+      'instance',
+      'process_definition',
+      'deployment',
+      'app_user',
+    ]) {
+      await q.query(`DROP TABLE ${table}`);
+    }
+  }
+}
+
+export const MIGRATIONS = [InitialSchema1763900000000];
