@@ -9,7 +9,9 @@ describe('saved state', () => {
   it('given an instance saved as JSON by one engine, when another engine restores it, then it carries on and its log continues', async () => {
     const first = new Engine({ clock: () => T0 });
     await first.deploy(permit);
-    const { instanceId } = ok(first.start('hot-work-approval', { variables: { requester: 'alice' } }));
+    const { instanceId } = ok(
+      first.start('hot-work-approval', { variables: { requester: 'alice' } }),
+    );
     const saved = JSON.parse(JSON.stringify(first.getState(instanceId)));
     const log = first.getEvents(instanceId);
     expect(saved.schemaVersion).toBe(STATE_SCHEMA_VERSION);
@@ -30,7 +32,9 @@ describe('saved state', () => {
   it('given a state written by a newer engine, when it is restored, then it is refused with a clear message', async () => {
     const engine = new Engine({ clock: () => T0 });
     await engine.deploy(permit);
-    const { instanceId } = ok(engine.start('hot-work-approval', { variables: { requester: 'alice' } }));
+    const { instanceId } = ok(
+      engine.start('hot-work-approval', { variables: { requester: 'alice' } }),
+    );
     const saved = { ...engine.getState(instanceId)!, schemaVersion: STATE_SCHEMA_VERSION + 1 };
     expect(() => new Engine().restoreInstance(saved)).toThrow(/newer than this engine/);
   });
