@@ -256,6 +256,21 @@ export class Engine {
     this.indexState(entry);
   }
 
+  /**
+   * Drops an instance from memory (a persisting host reloads it with restoreInstance when a
+   * command needs it). Its state and log are unchanged wherever the host keeps them.
+   */
+  unloadInstance(instanceId: string): boolean {
+    const e = this.instances.get(instanceId);
+    if (!e) return false;
+    for (const t of Object.keys(e.state.tasks)) this.taskIndex.delete(t);
+    for (const j of Object.keys(e.state.jobs)) this.jobIndex.delete(j);
+    for (const s of Object.keys(e.state.subscriptions)) this.removeSub(instanceId, s);
+    // Timer queue entries are checked against live state when they come due (lazy deletion).
+    this.instances.delete(instanceId);
+    return true;
+  }
+
   cancel(instanceId: string): CommandResult {
     return this.command(instanceId, (run) => cmd.cancelInstance(run));
   }
@@ -579,7 +594,7 @@ export class Engine {
   }
 
   private forget(e: InstanceEntry): void {
-    this.instances.delete(e.state.id);
+    this.unloadInstance(e.state.id);
   }
 
   private addSub(instanceId: string, subId: string, name: string): void {

@@ -39,3 +39,25 @@ describe('saved state', () => {
     expect(() => new Engine().restoreInstance(saved)).toThrow(/newer than this engine/);
   });
 });
+
+describe('unloading an instance', () => {
+  it('given a waiting instance, when it is unloaded and restored from its saved state, then its open task can be completed again', async () => {
+    const engine = new Engine({ clock: () => T0 });
+    await engine.deploy(permit);
+    const { instanceId } = ok(
+      engine.start('hot-work-approval', { variables: { requester: 'alice' } }),
+    );
+    const saved = engine.getState(instanceId)!;
+    const log = engine.getEvents(instanceId);
+    const [before] = engine.openTasks({ instanceId });
+
+    expect(engine.unloadInstance(instanceId)).toBe(true);
+    expect(engine.getInstance(instanceId)).toBeUndefined();
+    expect(engine.openTasks()).toEqual([]);
+    expect(engine.completeTask(before!.id).ok).toBe(false);
+
+    engine.restoreInstance(saved, log);
+    ok(engine.completeTask(before!.id, { approved: true }));
+    expect(engine.getInstance(instanceId)?.state).toBe('completed');
+  });
+});
