@@ -6,7 +6,12 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['engine/test/**/*.test.ts', 'runtime-api/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'engine/test/**/*.test.ts',
+      'runtime-api/test/**/*.test.ts',
+      'test/**/*.test.ts',
+      'templates/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 30_000,
   },

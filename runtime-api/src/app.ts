@@ -6,16 +6,23 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { systemClock } from './common/clock.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import type { RuntimeConfig } from './config.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EngineHost } from './engine-host/engine-host.js';
 import { EngineHostModule } from './engine-host/engine-host.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 import { InstancesModule } from './instances/instances.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { JobsService } from './jobs/jobs.service.js';
+import { MessagesModule } from './messages/messages.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
-import { CONFIG, DATA_SOURCE, LOGGER } from './tokens.js';
+import { TimersModule } from './timers/timers.module.js';
+import { TimersService } from './timers/timers.service.js';
+import { CLOCK, CONFIG, DATA_SOURCE, LOGGER } from './tokens.js';
 
 @Module({})
 class ConfigModule {
@@ -26,8 +33,9 @@ class ConfigModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: config.clock ?? systemClock },
       ],
-      exports: [CONFIG, LOGGER],
+      exports: [CONFIG, LOGGER, CLOCK],
     };
   }
 }
@@ -47,6 +55,10 @@ export class AppModule {
         InstancesModule,
         TasksModule,
         AuditModule,
+        JobsModule,
+        IncidentsModule,
+        TimersModule,
+        MessagesModule,
       ],
     };
   }
@@ -57,6 +69,10 @@ export interface RuntimeApp {
   /** The database, for operators' tools and tests. */
   dataSource: DataSource;
   engineHost: EngineHost;
+  /** The job worker: `jobs.handlers.register(type, fn)`, `jobs.runDue()`. */
+  jobs: JobsService;
+  /** The timer scheduler: `timers.tick()` fires what is due by the clock. */
+  timers: TimersService;
   logger: Logger;
   /** Listens on `port` (0: any free port) and resolves to the base URL. */
   listen(port?: number): Promise<string>;
@@ -78,6 +94,8 @@ export async function createApp(config: RuntimeConfig): Promise<RuntimeApp> {
     app,
     dataSource: app.get<DataSource>(DATA_SOURCE),
     engineHost: app.get(EngineHost),
+    jobs: app.get(JobsService),
+    timers: app.get(TimersService),
     logger,
     async listen(port = config.port) {
       await app.listen(port, '0.0.0.0');

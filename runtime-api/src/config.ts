@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Clock } from './common/clock.js';
 
 /** Everything the service reads from its environment, resolved once at start. */
 export interface RuntimeConfig {
@@ -18,6 +19,12 @@ export interface RuntimeConfig {
   bodyLimit: string;
   /** pino level; `silent` in tests. */
   logLevel: string;
+  /** How often the job worker polls for due jobs, ms; 0 or absent: no background loop. */
+  jobPollMs?: number;
+  /** How often due timers are looked for, ms; 0 or absent: only at start and when told (`tick`). */
+  timerPollMs?: number;
+  /** The clock (tests inject a controllable one); default the system clock. */
+  clock?: Clock;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -34,5 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     tokenTtlSeconds: Number(env.SAFEFLOW_TOKEN_TTL_SECONDS ?? 8 * 3600),
     bodyLimit: env.SAFEFLOW_BODY_LIMIT ?? '5mb',
     logLevel: env.LOG_LEVEL ?? 'info',
+    jobPollMs: Number(env.SAFEFLOW_JOB_POLL_MS ?? 1000),
+    timerPollMs: Number(env.SAFEFLOW_TIMER_POLL_MS ?? 1000),
   };
 }

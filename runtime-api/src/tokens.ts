@@ -2,3 +2,4 @@
 export const CONFIG = Symbol('CONFIG');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const LOGGER = Symbol('LOGGER');
+export const CLOCK = Symbol('CLOCK');

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { apiSuite } from './api-suite.js';
+import { jobsSuite } from './jobs-suite.js';
+import { messagesSuite } from './messages-suite.js';
+import { timersSuite } from './timers-suite.js';
 
 /** The machine's PostgreSQL (trust auth); override with SAFEFLOW_TEST_DATABASE_URL. */
 const URL = process.env.SAFEFLOW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -24,7 +27,7 @@ async function reachable(): Promise<string | undefined> {
 
 const problem = await reachable();
 if (problem === undefined) {
-  apiSuite('PostgreSQL', async () => {
+  const postgres = async () => {
     // A fresh schema per run, dropped afterwards.
     const schema = `sf_test_${randomBytes(6).toString('hex')}`;
     const dataDir = mkdtempSync(join(tmpdir(), 'safeflow-api-pg-'));
@@ -38,7 +41,11 @@ if (problem === undefined) {
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
-  });
+  };
+  apiSuite('PostgreSQL', postgres);
+  jobsSuite('PostgreSQL', postgres);
+  timersSuite('PostgreSQL', postgres);
+  messagesSuite('PostgreSQL', postgres);
 } else if (process.env.CI === 'true') {
   describe('runtime-api over HTTP on PostgreSQL', () => {
     it('needs PostgreSQL in CI', () => {

@@ -4,6 +4,8 @@ import { BadRequestException, type PipeTransform } from '@nestjs/common';
 export type FieldRule =
   | { type: 'string'; required?: boolean; maxLength?: number; minLength?: number }
   | { type: 'object'; required?: boolean }
+  | { type: 'integer'; required?: boolean; min?: number; max?: number }
+  | { type: 'enum'; required?: boolean; values: string[] }
   | { type: 'array'; required?: boolean; minItems?: number; items?: Record<string, FieldRule> }
   | { type: 'string[]'; required?: boolean };
 
@@ -58,6 +60,27 @@ function check(value: unknown, schema: BodySchema, prefix: string, out: FieldErr
             field,
             code: 'invalid-body',
             message: `${field} must not be longer than ${rule.maxLength}`,
+          });
+        break;
+      case 'integer':
+        if (typeof v !== 'number' || !Number.isInteger(v))
+          out.push({ field, code: 'invalid-body', message: `${field} must be a whole number` });
+        else if (
+          (rule.min !== undefined && v < rule.min) ||
+          (rule.max !== undefined && v > rule.max)
+        )
+          out.push({
+            field,
+            code: 'invalid-body',
+            message: `${field} must be between ${rule.min ?? '-∞'} and ${rule.max ?? '∞'}`,
+          });
+        break;
+      case 'enum':
+        if (typeof v !== 'string' || !rule.values.includes(v))
+          out.push({
+            field,
+            code: 'invalid-body',
+            message: `${field} must be one of ${rule.values.join(', ')}`,
           });
         break;
       case 'object':

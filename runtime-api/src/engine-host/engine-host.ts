@@ -15,12 +15,17 @@ import {
   type EngineError,
   type EngineEvent,
   type InstanceState,
+  type JobView,
   type StartResult,
 } from '@safeflow/engine';
 import type { Logger } from 'pino';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { GENESIS_HASH, eventHash } from '../audit/hash-chain.js';
+import type { Clock } from '../common/clock.js';
 import { Mutex } from '../common/mutex.js';
+import { projectJobs } from './job-projection.js';
+import { projectSubscriptions } from './subscription-projection.js';
+import { projectTimers } from './timer-projection.js';
 import { dialectOf } from '../persistence/data-source.js';
 import {
   DeploymentEntity,
@@ -31,7 +36,7 @@ import {
   type InstanceEventRow,
   type InstanceRow,
 } from '../persistence/entities.js';
-import { DATA_SOURCE, LOGGER } from '../tokens.js';
+import { CLOCK, DATA_SOURCE, LOGGER } from '../tokens.js';
 
 /** Maps an engine refusal to an HTTP error. */
 export function refusal(error: EngineError): HttpException {
@@ -69,18 +74,21 @@ type Outcome = CommandResult | StartResult;
  */
 @Injectable()
 export class EngineHost implements OnModuleInit {
-  readonly engine = new Engine({ clock: () => Date.now(), newInstanceId: () => randomUUID() });
+  readonly engine: Engine;
   /** sqlite has one writer and one connection: commands run one at a time. PostgreSQL relies on versions. */
   private readonly lock: Mutex | undefined;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CLOCK) readonly clock: Clock,
   ) {
+    this.engine = new Engine({ clock: () => clock.now(), newInstanceId: () => randomUUID() });
     this.lock = dialectOf(ds) === 'sqlite' ? new Mutex() : undefined;
   }
 
-  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` alone among commands on sqlite (the single writer); directly on PostgreSQL. */
+  serialize<T>(fn: () => Promise<T>): Promise<T> {
     return this.lock ? this.lock.run(fn) : fn();
   }
 
@@ -98,7 +106,7 @@ export class EngineHost implements OnModuleInit {
     return this.serialize(async () => {
       const result = await this.engine.deploy(input.resources);
       const id = randomUUID();
-      const now = Date.now();
+      const now = this.clock.now();
       await this.ds.transaction(async (m) => {
         const last = await m
           .getRepository(DeploymentEntity)
@@ -172,6 +180,7 @@ export class EngineHost implements OnModuleInit {
     instanceIds: string[],
     actor: string,
     command: (engine: Engine) => Outcome,
+    options: { dropForeign?: boolean } = {},
   ): Promise<Outcome> {
     return this.serialize(async () => {
       const loaded = await this.loadRows(instanceIds);
@@ -190,10 +199,56 @@ export class EngineHost implements OnModuleInit {
       }
       const outcome = command(this.engine);
       if (!outcome.ok) throw refusal(outcome.error);
-      const writes = this.capture(outcome.events);
+      let writes = this.capture(outcome.events);
+      // Commands that sweep the whole engine (timers) also touch instances held in memory that were
+      // not loaded: their state may be stale, so what they did is dropped (each is reloaded from the
+      // database before its own turn). Instances the command created (seq 1) are kept.
+      if (options.dropForeign)
+        writes = writes.filter((w) => loaded.has(w.id) || w.events[0]?.seq === 1);
       await this.ds.transaction((m) => this.persist(m, writes, loaded, actor));
       return outcome;
     });
+  }
+
+  /**
+   * The current views of some jobs of one instance (variables as the element sees them), read from
+   * its stored state. Jobs no longer open are left out.
+   */
+  jobViews(instanceId: string, jobKeys: string[]): Promise<JobView[]> {
+    return this.serialize(async () => {
+      const row = await this.ds.getRepository(InstanceEntity).findOneBy({ id: instanceId });
+      if (!row) return [];
+      this.engine.restoreInstance(JSON.parse(row.snapshot) as InstanceState, []);
+      const wanted = new Set(jobKeys);
+      const state = this.engine.getState(instanceId);
+      return this.engine
+        .activatableJobs({ instanceId })
+        .filter((j) => wanted.has(j.key) && state?.jobs[j.key]);
+    });
+  }
+
+  /**
+   * Instances held in memory that wait on `name` (message or signal). The engine looks for waiters
+   * in memory, so before a message or signal these are reloaded from the database too: a stale copy
+   * must not take a message the database says another instance is waiting for.
+   */
+  waitingInMemory(channel: 'message' | 'signal', name: string): string[] {
+    const out: string[] = [];
+    for (const v of this.engine.listInstances()) {
+      if (v.state !== 'active' && v.state !== 'incident') continue;
+      const subs = this.engine.getState(v.id)?.subscriptions ?? {};
+      if (Object.values(subs).some((s) => s.channel === channel && s.name === name)) out.push(v.id);
+    }
+    return out;
+  }
+
+  /** Which of `ids` have a stored instance row. */
+  async existing(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.ds
+      .getRepository(InstanceEntity)
+      .find({ select: { id: true }, where: { id: In(ids) } });
+    return rows.map((r) => r.id);
   }
 
   private async loadRows(ids: string[]): Promise<Map<string, InstanceRow>> {
@@ -231,7 +286,7 @@ export class EngineHost implements OnModuleInit {
     loaded: Map<string, InstanceRow>,
     actor: string,
   ): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const w of writes) {
       const prior = loaded.get(w.id);
       let prev = prior?.headHash ?? GENESIS_HASH;
@@ -291,6 +346,9 @@ export class EngineHost implements OnModuleInit {
         }
       }
       if (rows.length > 0) await m.getRepository(InstanceEventEntity).insert(rows);
+      await projectJobs(m, w.id, w.events, w.state);
+      await projectTimers(m, w.id, w.events, w.state);
+      await projectSubscriptions(m, w.id, w.events, w.state);
       const tasks = m.getRepository(UserTaskEntity);
       await tasks.delete({ instanceId: w.id });
       if (w.tasks.length > 0) {

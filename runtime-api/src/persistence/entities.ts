@@ -171,7 +171,95 @@ export const UserTaskEntity = new EntitySchema<UserTaskRow>({
   },
 });
 
+/**
+ * A service-task job waiting for a worker: the projection of the engine's job.* events, written in
+ * the same transaction as them. A worker claims a row by setting a lease (`lockOwner` until
+ * `lockUntil`); a failed or re-tried job loses its lease.
+ */
+export interface JobRow {
+  jobKey: string;
+  instanceId: string;
+  type: string;
+  elementId: string;
+  retries: number;
+  /** Failed attempts so far (drives the back-off). */
+  attempts: number;
+  /** Not to be worked before (retry back-off), ms. */
+  notBefore: number | null;
+  errorMessage: string | null;
+  lockOwner: string | null;
+  lockUntil: number | null;
+  createdAt: number;
+}
+
+export const JobEntity = new EntitySchema<JobRow>({
+  name: 'Job',
+  tableName: 'job',
+  columns: {
+    jobKey: { name: 'job_key', type: 'varchar', length: 128, primary: true },
+    instanceId: { name: 'instance_id', type: 'varchar', length: 64 },
+    type: { type: 'varchar', length: 256 },
+    elementId: { name: 'element_id', type: 'varchar', length: 256 },
+    retries: { type: 'integer' },
+    attempts: { type: 'integer' },
+    notBefore: { name: 'not_before', type: 'bigint', nullable: true, transformer: asNumber },
+    errorMessage: { name: 'error_message', type: 'text', nullable: true },
+    lockOwner: { name: 'lock_owner', type: 'varchar', length: 128, nullable: true },
+    lockUntil: { name: 'lock_until', type: 'bigint', nullable: true, transformer: asNumber },
+    createdAt: { name: 'created_at', type: 'bigint', transformer: asNumber },
+  },
+});
+
+/** A timer of a waiting instance: the projection of the engine's timer.* events; leased when firing. */
+export interface TimerRow {
+  instanceId: string;
+  timerId: string;
+  elementId: string;
+  dueAt: number;
+  lockOwner: string | null;
+  lockUntil: number | null;
+}
+
+export const TimerEntity = new EntitySchema<TimerRow>({
+  name: 'Timer',
+  tableName: 'timer',
+  columns: {
+    instanceId: { name: 'instance_id', type: 'varchar', length: 64, primary: true },
+    timerId: { name: 'timer_id', type: 'varchar', length: 128, primary: true },
+    elementId: { name: 'element_id', type: 'varchar', length: 256 },
+    dueAt: { name: 'due_at', type: 'bigint', transformer: asNumber },
+    lockOwner: { name: 'lock_owner', type: 'varchar', length: 128, nullable: true },
+    lockUntil: { name: 'lock_until', type: 'bigint', nullable: true, transformer: asNumber },
+  },
+});
+
+/** An open message or signal subscription of a waiting instance (from subscription.* events). */
+export interface SubscriptionRow {
+  instanceId: string;
+  subscriptionId: string;
+  channel: string;
+  name: string;
+  correlationKey: string | null;
+  elementId: string;
+}
+
+export const SubscriptionEntity = new EntitySchema<SubscriptionRow>({
+  name: 'Subscription',
+  tableName: 'subscription',
+  columns: {
+    instanceId: { name: 'instance_id', type: 'varchar', length: 64, primary: true },
+    subscriptionId: { name: 'subscription_id', type: 'varchar', length: 128, primary: true },
+    channel: { type: 'varchar', length: 16 },
+    name: { type: 'varchar', length: 256 },
+    correlationKey: { name: 'correlation_key', type: 'varchar', length: 512, nullable: true },
+    elementId: { name: 'element_id', type: 'varchar', length: 256 },
+  },
+});
+
 export const ENTITIES = [
+  JobEntity,
+  TimerEntity,
+  SubscriptionEntity,
   UserEntity,
   DeploymentEntity,
   ProcessDefinitionEntity,

@@ -86,4 +86,79 @@ export class InitialSchema1763900000000 implements MigrationInterface {
   }
 }
 
-export const MIGRATIONS = [InitialSchema1763900000000];
+/** Jobs waiting for workers (issue 4, step 2). */
+export class JobTable1763910000000 implements MigrationInterface {
+  name = 'JobTable1763910000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE job (
+        job_key varchar(128) PRIMARY KEY,
+        instance_id varchar(64) NOT NULL REFERENCES instance(id),
+        type varchar(256) NOT NULL,
+        element_id varchar(256) NOT NULL,
+        retries integer NOT NULL,
+        attempts integer NOT NULL,
+        not_before bigint,
+        error_message text,
+        lock_owner varchar(128),
+        lock_until bigint,
+        created_at bigint NOT NULL)`);
+    await q.query(`CREATE INDEX job_type_idx ON job (type, created_at)`);
+    await q.query(`CREATE INDEX job_instance_idx ON job (instance_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE job`);
+  }
+}
+
+/** Durable timers (issue 4, step 2). */
+export class TimerTable1763920000000 implements MigrationInterface {
+  name = 'TimerTable1763920000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE timer (
+        instance_id varchar(64) NOT NULL REFERENCES instance(id),
+        timer_id varchar(128) NOT NULL,
+        element_id varchar(256) NOT NULL,
+        due_at bigint NOT NULL,
+        lock_owner varchar(128),
+        lock_until bigint,
+        PRIMARY KEY (instance_id, timer_id))`);
+    await q.query(`CREATE INDEX timer_due_idx ON timer (due_at)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE timer`);
+  }
+}
+
+/** Open message and signal subscriptions (issue 4, step 2). */
+export class SubscriptionTable1763930000000 implements MigrationInterface {
+  name = 'SubscriptionTable1763930000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE subscription (
+        instance_id varchar(64) NOT NULL REFERENCES instance(id),
+        subscription_id varchar(128) NOT NULL,
+        channel varchar(16) NOT NULL,
+        name varchar(256) NOT NULL,
+        correlation_key varchar(512),
+        element_id varchar(256) NOT NULL,
+        PRIMARY KEY (instance_id, subscription_id))`);
+    await q.query(
+      `CREATE INDEX subscription_name_idx ON subscription (channel, name, correlation_key)`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE subscription`);
+  }
+}
+
+export const MIGRATIONS = [
+  InitialSchema1763900000000,
+  JobTable1763910000000,
+  TimerTable1763920000000,
+  SubscriptionTable1763930000000,
+];

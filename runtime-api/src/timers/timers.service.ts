@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { RuntimeConfig } from '../config.js';
+import { EngineHost } from '../engine-host/engine-host.js';
+import { dialectOf } from '../persistence/data-source.js';
+import { TimerEntity } from '../persistence/entities.js';
+import { CONFIG, DATA_SOURCE, LOGGER } from '../tokens.js';
+
+const LEASE_MS = 60_000;
+const BATCH = 100;
+
+/**
+ * Fires due timers from the `timer` table through the engine. Timers are claimed with a lease
+ * (PostgreSQL `FOR UPDATE SKIP LOCKED`; on sqlite through the single writer queue), so replicas do
+ * not fire the same one; a fired timer's row goes in the same transaction as its events. A tick runs
+ * at start — timers that fell due while the service was down fire then — and every
+ * `timerPollMs` after.
+ */
+@Injectable()
+export class TimersService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly owner = `timers-${randomUUID()}`;
+  private interval: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(EngineHost) private readonly host: EngineHost,
+    @Inject(CONFIG) private readonly config: RuntimeConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const fired = await this.tick();
+    if (fired > 0) this.logger.info({ instances: fired }, 'timers due while down fired');
+    const every = this.config.timerPollMs ?? 0;
+    if (every > 0) {
+      this.interval = setInterval(() => {
+        void this.tick().catch((e: unknown) => this.logger.error({ err: e }, 'timer tick failed'));
+      }, every);
+      this.interval.unref();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.interval) clearInterval(this.interval);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Fires every timer due by the clock's now. Resolves to the number of instances moved on. */
+  tick(): Promise<number> {
+    const next = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.fireDue());
+    this.running = next;
+    return next;
+  }
+
+  private async fireDue(): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const instances = await this.claim();
+      if (instances.length === 0) return fired;
+      for (const instanceId of instances) {
+        const now = this.host.clock.now();
+        try {
+          await this.host.execute([instanceId], 'timer', (e) => e.fireDueTimers(now), {
+            dropForeign: true,
+          });
+          fired++;
+        } catch (e) {
+          // Another command changed the instance first (409) or it is gone: its lease runs out and
+          // the next tick tries again.
+          this.logger.warn({ instanceId, err: e }, 'timer not fired');
+        }
+      }
+      if (instances.length < BATCH) return fired;
+    }
+  }
+
+  /** Leases the due timers of up to BATCH instances; returns those instances. */
+  private claim(): Promise<string[]> {
+    const now = this.host.clock.now();
+    const postgres = dialectOf(this.ds) === 'postgres';
+    return this.host.serialize(() =>
+      this.ds.transaction(async (m) => {
+        const qb = m
+          .getRepository(TimerEntity)
+          .createQueryBuilder('t')
+          .where('t.due_at <= :now', { now })
+          .andWhere('(t.lock_until IS NULL OR t.lock_until < :now)', { now })
+          .orderBy('t.due_at', 'ASC')
+          .limit(BATCH);
+        if (postgres) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+        const rows = await qb.getMany();
+        for (const r of rows) {
+          await m
+            .getRepository(TimerEntity)
+            .update(
+              { instanceId: r.instanceId, timerId: r.timerId },
+              { lockOwner: this.owner, lockUntil: now + LEASE_MS },
+            );
+        }
+        return [...new Set(rows.map((r) => r.instanceId))];
+      }),
+    );
+  }
+}

@@ -1,0 +1,120 @@
+/** A tiny HTTP client for the end-to-end suites. */
+export interface Reply {
+  status: number;
+  body: any;
+}
+
+export function client(base: () => string) {
+  return async function call(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+  ): Promise<Reply> {
+    const res = await fetch(base() + path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** A one-process BPMN: start → service task(s) of `type` → a user task → end. */
+export function serviceTaskFlow(processId: string, type: string, retries = 2): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${processId}" targetNamespace="http://safeflow.io/test">
+  <bpmn:process id="${processId}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+    <bpmn:serviceTask id="work" name="Work">
+      <bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="${retries}"/></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="check"/>
+    <bpmn:userTask id="check" name="Check"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="check" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+/** start → intermediate timer (PT10M) → user task `after` → end. */
+export function timerCatchFlow(processId: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_${processId}" targetNamespace="http://safeflow.io/test">
+  <bpmn:process id="${processId}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>PT10M</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="after"/>
+    <bpmn:userTask id="after" name="After the wait"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="after" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+/** start → user task `inspect` with an interrupting boundary timer (PT1H → `escalated`) → end. */
+export function boundaryTimerFlow(processId: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_${processId}" targetNamespace="http://safeflow.io/test">
+  <bpmn:process id="${processId}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="inspect"/>
+    <bpmn:userTask id="inspect" name="Inspect"/>
+    <bpmn:boundaryEvent id="late" attachedToRef="inspect">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="late" targetRef="escalated"/>
+    <bpmn:userTask id="escalated" name="Escalated"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="escalated" targetRef="end2"/>
+    <bpmn:endEvent id="end2"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="inspect" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+/** start → receive task (message `name`, correlation key `=permitNo`) → user task `after` → end. */
+export function messageFlow(processId: string, name: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${processId}" targetNamespace="http://safeflow.io/test">
+  <bpmn:message id="msg_${processId}" name="${name}">
+    <bpmn:extensionElements><zeebe:subscription correlationKey="=permitNo"/></bpmn:extensionElements>
+  </bpmn:message>
+  <bpmn:process id="${processId}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <bpmn:receiveTask id="wait" messageRef="msg_${processId}"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="after"/>
+    <bpmn:userTask id="after" name="After the message"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="after" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+/** start → intermediate signal catch `name` → user task `after` → end. */
+export function signalFlow(processId: string, name: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_${processId}" targetNamespace="http://safeflow.io/test">
+  <bpmn:signal id="sig_${processId}" name="${name}"/>
+  <bpmn:process id="${processId}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait">
+      <bpmn:signalEventDefinition signalRef="sig_${processId}"/>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="after"/>
+    <bpmn:userTask id="after" name="After the signal"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="after" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}

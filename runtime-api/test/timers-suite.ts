@@ -1,0 +1,129 @@
+/**
+ * Durable timers end to end, once per database. The clock is injected and moved by the test; the
+ * scheduler's tick is called directly (and runs by itself at start): no sleeping.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, ManualClock, type RuntimeApp, type RuntimeConfig } from '@safeflow/runtime-api';
+import type { TestDatabase } from './api-suite.js';
+import { boundaryTimerFlow, client, timerCatchFlow } from './http.js';
+
+const ADMIN_PASSWORD = 'admin-test-password';
+
+export function timersSuite(name: string, open: () => Promise<TestDatabase>): void {
+  describe(`durable timers on ${name}`, () => {
+    let db: TestDatabase;
+    let runtime: RuntimeApp;
+    let base = '';
+    let admin = '';
+    const clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0));
+    const call = client(() => base);
+
+    const config = (): RuntimeConfig => ({
+      port: 0,
+      tokenTtlSeconds: 3600,
+      bodyLimit: '1mb',
+      logLevel: 'silent',
+      jwtSecret: 'test-secret-for-the-e2e-suite',
+      adminPassword: ADMIN_PASSWORD,
+      clock,
+      ...db.config(),
+    });
+
+    async function boot(): Promise<void> {
+      runtime = await createApp(config());
+      base = await runtime.listen(0);
+      admin = (
+        await call('POST', '/api/auth/login', undefined, {
+          username: 'admin',
+          password: ADMIN_PASSWORD,
+        })
+      ).body.accessToken;
+    }
+
+    async function start(processKey: string): Promise<string> {
+      const r = await call('POST', '/api/process-instances', admin, { processKey, variables: {} });
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    }
+
+    const instance = async (id: string) =>
+      (await call('GET', `/api/process-instances/${id}`, admin)).body;
+    const timerRows = (id: string) =>
+      runtime.dataSource.query(
+        runtime.dataSource.options.type === 'postgres'
+          ? 'SELECT timer_id, due_at FROM timer WHERE instance_id = $1'
+          : 'SELECT timer_id, due_at FROM timer WHERE instance_id = ?',
+        [id],
+      ) as Promise<Array<{ timer_id: string; due_at: string | number }>>;
+
+    beforeAll(async () => {
+      db = await open();
+      await boot();
+      for (const [pid, xml] of [
+        ['timer_catch', timerCatchFlow('timer_catch')],
+        ['timer_boundary', boundaryTimerFlow('timer_boundary')],
+      ] as const) {
+        const r = await call('POST', '/api/deployments', admin, {
+          name: pid,
+          resources: [{ name: `${pid}.bpmn`, content: xml }],
+        });
+        expect(r.status).toBe(201);
+      }
+    }, 60_000);
+
+    afterAll(async () => {
+      await runtime?.close();
+      await db?.drop();
+    });
+
+    it('keeps a timer in the table and fires it when due, not before', async () => {
+      const id = await start('timer_catch');
+      const rows = await timerRows(id);
+      expect(rows.length).toBe(1);
+      expect(Number(rows[0]?.due_at)).toBe(clock.now() + 10 * 60_000);
+      clock.advance(9 * 60_000);
+      await runtime.timers.tick();
+      expect((await instance(id)).activeElementIds).toEqual(['wait']);
+      clock.advance(60_000);
+      expect(await runtime.timers.tick()).toBe(1);
+      expect((await instance(id)).activeElementIds).toEqual(['after']);
+      expect(await timerRows(id)).toEqual([]);
+      const types = (await call('GET', `/api/process-instances/${id}/events`, admin)).body.map(
+        (e: { type: string }) => e.type,
+      );
+      expect(types).toContain('timer.fired');
+      expect(
+        (await call('GET', `/api/audit/verify?processInstanceId=${id}`, admin)).body.valid,
+      ).toBe(true);
+    });
+
+    it('drops a cancelled timer; a boundary timer interrupts the task when due', async () => {
+      const done = await start('timer_boundary');
+      expect((await timerRows(done)).length).toBe(1);
+      const [task] = (await call('GET', `/api/tasks?processInstanceId=${done}`, admin)).body;
+      expect((await call('POST', `/api/tasks/${task.id}/complete`, admin, {})).status).toBe(200);
+      expect(await timerRows(done)).toEqual([]);
+      expect((await instance(done)).state).toBe('completed');
+
+      const late = await start('timer_boundary');
+      clock.advance(60 * 60_000);
+      await runtime.timers.tick();
+      expect((await instance(late)).activeElementIds).toEqual(['escalated']);
+      expect((await call('GET', `/api/tasks?processInstanceId=${late}`, admin)).body).toEqual([
+        expect.objectContaining({ elementId: 'escalated' }),
+      ]);
+    });
+
+    it('fires timers that fell due while the service was down, on restart', async () => {
+      const id = await start('timer_catch');
+      const other = await start('timer_boundary');
+      await runtime.close();
+      clock.advance(2 * 60 * 60_000);
+      await boot(); // the scheduler ticks at start
+      expect((await instance(id)).activeElementIds).toEqual(['after']);
+      expect((await instance(other)).activeElementIds).toEqual(['escalated']);
+      expect(await timerRows(id)).toEqual([]);
+      expect(await runtime.timers.tick()).toBe(0);
+    });
+  });
+}
