@@ -4,3 +4,8 @@ export { verifyChain, eventHash, GENESIS_HASH, type VerifyResult } from './audit
 export { ManualClock, systemClock, type Clock } from './common/clock.js';
 export { BpmnError, NOOP_JOB_TYPE, type JobContext, type JobHandler } from './jobs/job-handlers.js';
 export { retryBackoffMs } from './jobs/jobs.service.js';
+export {
+  bundledDeployments,
+  deployBundled,
+  type BundledDeployment,
+} from './bundled/bundled-deployments.js';
