@@ -1,4 +1,7 @@
 /** A tiny HTTP client for the end-to-end suites. */
+import { expect } from 'vitest';
+import type { RuntimeConfig } from '@safeflow/runtime-api';
+import type { TestDatabase } from './api-suite.js';
 export interface Reply {
   status: number;
   body: any;
@@ -117,4 +120,54 @@ export function signalFlow(processId: string, name: string): string {
     <bpmn:endEvent id="end"/>
   </bpmn:process>
 </bpmn:definitions>`;
+}
+
+export const ADMIN_PASSWORD = 'admin-test-password';
+
+/** The config every e2e suite runs with, on the suite's database (and clock, if it injects one). */
+export function testConfig(db: TestDatabase, extra: Partial<RuntimeConfig> = {}): RuntimeConfig {
+  return {
+    port: 0,
+    tokenTtlSeconds: 3600,
+    bodyLimit: '1mb',
+    logLevel: 'silent',
+    jwtSecret: 'test-secret-for-the-e2e-suite',
+    adminPassword: ADMIN_PASSWORD,
+    ...extra,
+    ...db.config(),
+  };
+}
+
+type Call = ReturnType<typeof client>;
+
+export async function loginAdmin(call: Call): Promise<string> {
+  const r = await call('POST', '/api/auth/login', undefined, {
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+  });
+  expect(r.status).toBe(200);
+  return r.body.accessToken as string;
+}
+
+export async function deployXml(call: Call, token: string, processId: string, xml: string) {
+  const r = await call('POST', '/api/deployments', token, {
+    name: processId,
+    resources: [{ name: `${processId}.bpmn`, content: xml }],
+  });
+  expect(r.status).toBe(201);
+}
+
+export async function startInstance(
+  call: Call,
+  token: string,
+  processKey: string,
+  variables: Record<string, unknown> = {},
+): Promise<string> {
+  const r = await call('POST', '/api/process-instances', token, { processKey, variables });
+  expect(r.status).toBe(201);
+  return r.body.id as string;
+}
+
+export async function getInstance(call: Call, token: string, id: string) {
+  return (await call('GET', `/api/process-instances/${id}`, token)).body;
 }

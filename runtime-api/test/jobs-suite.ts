@@ -13,9 +13,15 @@ import {
 } from '@safeflow/runtime-api';
 import { JobEntity } from '../src/persistence/entities.js';
 import type { TestDatabase } from './api-suite.js';
-import { client, serviceTaskFlow } from './http.js';
-
-const ADMIN_PASSWORD = 'admin-test-password';
+import {
+  client,
+  deployXml,
+  getInstance,
+  loginAdmin,
+  serviceTaskFlow,
+  startInstance,
+  testConfig,
+} from './http.js';
 
 export function jobsSuite(name: string, open: () => Promise<TestDatabase>): void {
   describe(`jobs and incidents on ${name}`, () => {
@@ -27,45 +33,21 @@ export function jobsSuite(name: string, open: () => Promise<TestDatabase>): void
     const clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0));
     const call = client(() => base);
 
-    const config = (): RuntimeConfig => ({
-      port: 0,
-      tokenTtlSeconds: 3600,
-      bodyLimit: '1mb',
-      logLevel: 'silent',
-      jwtSecret: 'test-secret-for-the-e2e-suite',
-      adminPassword: ADMIN_PASSWORD,
-      clock,
-      ...db.config(),
-    });
+    const config = (): RuntimeConfig => testConfig(db, { clock });
 
-    async function deploy(processId: string, type: string, retries = 2): Promise<void> {
-      const r = await call('POST', '/api/deployments', admin, {
-        name: processId,
-        resources: [
-          { name: `${processId}.bpmn`, content: serviceTaskFlow(processId, type, retries) },
-        ],
-      });
-      expect(r.status).toBe(201);
-    }
+    const deploy = (processId: string, type: string, retries = 2) =>
+      deployXml(call, admin, processId, serviceTaskFlow(processId, type, retries));
 
-    async function start(processKey: string, variables: Record<string, unknown> = {}) {
-      const r = await call('POST', '/api/process-instances', admin, { processKey, variables });
-      expect(r.status).toBe(201);
-      return r.body.id as string;
-    }
+    const start = (processKey: string, variables: Record<string, unknown> = {}) =>
+      startInstance(call, admin, processKey, variables);
 
-    const instance = async (id: string) =>
-      (await call('GET', `/api/process-instances/${id}`, admin)).body;
+    const instance = (id: string) => getInstance(call, admin, id);
 
     beforeAll(async () => {
       db = await open();
       runtime = await createApp(config());
       base = await runtime.listen(0);
-      const login = await call('POST', '/api/auth/login', undefined, {
-        username: 'admin',
-        password: ADMIN_PASSWORD,
-      });
-      admin = login.body.accessToken;
+      admin = await loginAdmin(call);
       expect(
         (
           await call('POST', '/api/users', admin, {

@@ -5,9 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RuntimeApp, type RuntimeConfig } from '@safeflow/runtime-api';
 import type { TestDatabase } from './api-suite.js';
-import { client, messageFlow, signalFlow } from './http.js';
-
-const ADMIN_PASSWORD = 'admin-test-password';
+import {
+  client,
+  deployXml,
+  getInstance,
+  loginAdmin,
+  messageFlow,
+  signalFlow,
+  startInstance,
+  testConfig,
+} from './http.js';
 
 export function messagesSuite(name: string, open: () => Promise<TestDatabase>): void {
   describe(`messages and signals on ${name}`, () => {
@@ -17,35 +24,18 @@ export function messagesSuite(name: string, open: () => Promise<TestDatabase>): 
     let admin = '';
     const call = client(() => base);
 
-    const config = (): RuntimeConfig => ({
-      port: 0,
-      tokenTtlSeconds: 3600,
-      bodyLimit: '1mb',
-      logLevel: 'silent',
-      jwtSecret: 'test-secret-for-the-e2e-suite',
-      adminPassword: ADMIN_PASSWORD,
-      ...db.config(),
-    });
+    const config = (): RuntimeConfig => testConfig(db);
 
     async function boot(): Promise<void> {
       runtime = await createApp(config());
       base = await runtime.listen(0);
-      admin = (
-        await call('POST', '/api/auth/login', undefined, {
-          username: 'admin',
-          password: ADMIN_PASSWORD,
-        })
-      ).body.accessToken;
+      admin = await loginAdmin(call);
     }
 
-    async function start(processKey: string, variables: Record<string, unknown> = {}) {
-      const r = await call('POST', '/api/process-instances', admin, { processKey, variables });
-      expect(r.status).toBe(201);
-      return r.body.id as string;
-    }
+    const start = (processKey: string, variables: Record<string, unknown> = {}) =>
+      startInstance(call, admin, processKey, variables);
 
-    const instance = async (id: string) =>
-      (await call('GET', `/api/process-instances/${id}`, admin)).body;
+    const instance = (id: string) => getInstance(call, admin, id);
 
     beforeAll(async () => {
       db = await open();
@@ -54,11 +44,7 @@ export function messagesSuite(name: string, open: () => Promise<TestDatabase>): 
         ['msg_flow', messageFlow('msg_flow', 'permit-approved')],
         ['sig_flow', signalFlow('sig_flow', 'site-evacuation')],
       ] as const) {
-        const r = await call('POST', '/api/deployments', admin, {
-          name: pid,
-          resources: [{ name: `${pid}.bpmn`, content: xml }],
-        });
-        expect(r.status).toBe(201);
+        await deployXml(call, admin, pid, xml);
       }
     }, 60_000);
 

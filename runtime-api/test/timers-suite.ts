@@ -5,9 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, ManualClock, type RuntimeApp, type RuntimeConfig } from '@safeflow/runtime-api';
 import type { TestDatabase } from './api-suite.js';
-import { boundaryTimerFlow, client, timerCatchFlow } from './http.js';
-
-const ADMIN_PASSWORD = 'admin-test-password';
+import {
+  boundaryTimerFlow,
+  client,
+  deployXml,
+  getInstance,
+  loginAdmin,
+  startInstance,
+  testConfig,
+  timerCatchFlow,
+} from './http.js';
 
 export function timersSuite(name: string, open: () => Promise<TestDatabase>): void {
   describe(`durable timers on ${name}`, () => {
@@ -18,36 +25,18 @@ export function timersSuite(name: string, open: () => Promise<TestDatabase>): vo
     const clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0));
     const call = client(() => base);
 
-    const config = (): RuntimeConfig => ({
-      port: 0,
-      tokenTtlSeconds: 3600,
-      bodyLimit: '1mb',
-      logLevel: 'silent',
-      jwtSecret: 'test-secret-for-the-e2e-suite',
-      adminPassword: ADMIN_PASSWORD,
-      clock,
-      ...db.config(),
-    });
+    const config = (): RuntimeConfig => testConfig(db, { clock });
 
     async function boot(): Promise<void> {
       runtime = await createApp(config());
       base = await runtime.listen(0);
-      admin = (
-        await call('POST', '/api/auth/login', undefined, {
-          username: 'admin',
-          password: ADMIN_PASSWORD,
-        })
-      ).body.accessToken;
+      admin = await loginAdmin(call);
     }
 
-    async function start(processKey: string): Promise<string> {
-      const r = await call('POST', '/api/process-instances', admin, { processKey, variables: {} });
-      expect(r.status).toBe(201);
-      return r.body.id as string;
-    }
+    const start = (processKey: string, variables: Record<string, unknown> = {}) =>
+      startInstance(call, admin, processKey, variables);
 
-    const instance = async (id: string) =>
-      (await call('GET', `/api/process-instances/${id}`, admin)).body;
+    const instance = (id: string) => getInstance(call, admin, id);
     const timerRows = (id: string) =>
       runtime.dataSource.query(
         runtime.dataSource.options.type === 'postgres'
@@ -63,11 +52,7 @@ export function timersSuite(name: string, open: () => Promise<TestDatabase>): vo
         ['timer_catch', timerCatchFlow('timer_catch')],
         ['timer_boundary', boundaryTimerFlow('timer_boundary')],
       ] as const) {
-        const r = await call('POST', '/api/deployments', admin, {
-          name: pid,
-          resources: [{ name: `${pid}.bpmn`, content: xml }],
-        });
-        expect(r.status).toBe(201);
+        await deployXml(call, admin, pid, xml);
       }
     }, 60_000);
 

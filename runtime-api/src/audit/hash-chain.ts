@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { InstanceEventRow } from '../persistence/entities.js';
 
 /** prevHash of the first event of an instance. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainedFields {
-  instanceId: string;
-  seq: number;
-  type: string;
-  elementId: string | null;
-  elementKey: number | null;
-  scopeKey: number | null;
-  actor: string;
-  at: number;
-  /** The payload exactly as stored (JSON text). */
-  payload: string;
-}
+/** The stored fields the hash covers: the event row without its own hashes. */
+export type ChainedFields = Omit<InstanceEventRow, 'hash' | 'prevHash'>;
 
 /** SHA-256 over the previous hash and the event's fields, in a fixed order. */
 export function eventHash(prevHash: string, e: ChainedFields): string {

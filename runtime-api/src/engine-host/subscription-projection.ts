@@ -1,5 +1,6 @@
 import type { EngineEvent, InstanceState } from '@safeflow/engine';
 import type { EntityManager } from 'typeorm';
+import { touchedIds } from './touched-ids.js';
 import { SubscriptionEntity } from '../persistence/entities.js';
 
 /**
@@ -12,13 +13,7 @@ export async function projectSubscriptions(
   events: EngineEvent[],
   state: InstanceState,
 ): Promise<void> {
-  const touched = new Set<string>();
-  for (const e of events) {
-    if (!e.type.startsWith('subscription.')) continue;
-    const p = (e.payload ?? {}) as { subscriptionId?: string; subscription?: { id?: string } };
-    const id = p.subscriptionId ?? p.subscription?.id;
-    if (id) touched.add(id);
-  }
+  const touched = touchedIds(events, 'subscription');
   const repo = m.getRepository(SubscriptionEntity);
   for (const subscriptionId of touched) {
     const s = state.subscriptions[subscriptionId];

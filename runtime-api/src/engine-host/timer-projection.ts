@@ -1,5 +1,6 @@
 import type { EngineEvent, InstanceState } from '@safeflow/engine';
 import type { EntityManager } from 'typeorm';
+import { touchedIds } from './touched-ids.js';
 import { TimerEntity } from '../persistence/entities.js';
 
 /**
@@ -13,13 +14,7 @@ export async function projectTimers(
   events: EngineEvent[],
   state: InstanceState,
 ): Promise<void> {
-  const touched = new Set<string>();
-  for (const e of events) {
-    if (!e.type.startsWith('timer.')) continue;
-    const p = (e.payload ?? {}) as { timerId?: string; timer?: { id?: string } };
-    const id = p.timerId ?? p.timer?.id;
-    if (id) touched.add(id);
-  }
+  const touched = touchedIds(events, 'timer');
   if (touched.size === 0) return;
   const repo = m.getRepository(TimerEntity);
   for (const timerId of touched) {
