@@ -23,6 +23,7 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { GENESIS_HASH, eventHash } from '../audit/hash-chain.js';
 import type { Clock } from '../common/clock.js';
 import { Mutex } from '../common/mutex.js';
+import { CommitBus, type InstanceCommit } from './commit-bus.js';
 import { projectJobs } from './job-projection.js';
 import { projectSubscriptions } from './subscription-projection.js';
 import { projectTimers } from './timer-projection.js';
@@ -82,6 +83,7 @@ export class EngineHost implements OnModuleInit {
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) readonly clock: Clock,
+    @Inject(CommitBus) private readonly bus: CommitBus,
   ) {
     this.engine = new Engine({ clock: () => clock.now(), newInstanceId: () => randomUUID() });
     this.lock = dialectOf(ds) === 'sqlite' ? new Mutex() : undefined;
@@ -206,6 +208,7 @@ export class EngineHost implements OnModuleInit {
       if (options.dropForeign)
         writes = writes.filter((w) => loaded.has(w.id) || w.events[0]?.seq === 1);
       await this.ds.transaction((m) => this.persist(m, writes, loaded, actor));
+      this.announce(writes, actor);
       return outcome;
     });
   }
@@ -368,6 +371,22 @@ export class EngineHost implements OnModuleInit {
         );
       }
     }
+  }
+
+  /** Tells in-process listeners (live events) what was committed. */
+  private announce(writes: ReturnType<EngineHost['capture']>, actor: string): void {
+    const commits: InstanceCommit[] = writes
+      .filter((w) => w.events.length > 0)
+      .map((w) => ({
+        instanceId: w.id,
+        processKey: w.view.processKey,
+        view: w.view,
+        events: w.events,
+        tasks: w.tasks,
+        actor,
+      }));
+    for (const err of this.bus.publish(commits))
+      this.logger.error({ err }, 'a commit listener failed');
   }
 
   private conflict(instanceId: string): ConflictException {
