@@ -13,6 +13,8 @@ import { emptyInstanceState, type InstanceState } from '../runtime/instance-stat
 import { IncidentError } from '../runtime/incident-error.js';
 import { Run } from '../runtime/run.js';
 import { upgradeState } from '../runtime/upgrade-state.js';
+import { assignTask } from '../runtime/assign-task.js';
+import { migrateInstance } from '../runtime/migrate-instance.js';
 import { contentHash } from './content-hash.js';
 import { DeploymentError } from './deployment-error.js';
 import type {
@@ -275,6 +277,27 @@ export class Engine {
     return this.command(instanceId, (run) => cmd.cancelInstance(run));
   }
 
+  /**
+   * Moves a waiting instance to another deployed version of its process (`targetProcessKey` like
+   * `permit:2`). Refused with MIGRATION_INVALID when an element it is at is missing there.
+   */
+  migrateInstance(instanceId: string, targetProcessKey: string): CommandResult {
+    const e = this.instances.get(instanceId);
+    if (!e) return fail('INSTANCE_NOT_FOUND', `no process instance '${instanceId}'`);
+    const target = this.registry.byProcessKey(targetProcessKey);
+    if (!target)
+      return fail('PROCESS_NOT_FOUND', `no deployed process version '${targetProcessKey}'`);
+    const result = this.command(instanceId, (run) =>
+      migrateInstance(run, {
+        processKey: target.key,
+        version: target.version,
+        model: target.model,
+      }),
+    );
+    if (result.ok) e.version = target;
+    return result;
+  }
+
   modify(instanceId: string, instruction: ModifyInstruction): CommandResult {
     return this.command(instanceId, (run) => cmd.modifyInstance(run, instruction));
   }
@@ -319,6 +342,13 @@ export class Engine {
     const instanceId = this.taskIndex.get(taskId);
     if (!instanceId) return this.unknownWorkItem(taskId, 'TASK');
     return this.command(instanceId, (run) => cmd.completeTask(run, taskId, variables));
+  }
+
+  /** Claims (a user), reassigns, or unclaims (`null`) an open user task. */
+  assignTask(taskId: string, assignee: string | null): CommandResult {
+    const instanceId = this.taskIndex.get(taskId);
+    if (!instanceId) return this.unknownWorkItem(taskId, 'TASK');
+    return this.command(instanceId, (run) => assignTask(run, taskId, assignee));
   }
 
   // ---------------------------------------------------------------- jobs

@@ -109,6 +109,18 @@ export function applyEvent(state: InstanceState, event: EngineEvent): void {
       state.tasks[t.id] = { ...t };
       return;
     }
+    case 'task.assigned': {
+      const t = state.tasks[p.taskId as string];
+      if (t) {
+        if (p.assignee) t.assignee = p.assignee as string;
+        else delete t.assignee;
+      }
+      return;
+    }
+    case 'instance.migrated':
+      state.processKey = p.to as string;
+      state.version = p.version as number;
+      return;
     case 'task.completed':
     case 'task.cancelled':
       delete state.tasks[p.taskId as string];

@@ -11,7 +11,8 @@ export type EngineErrorCode =
   | 'ELEMENT_NOT_FOUND'
   | 'INVALID_ARGUMENT'
   | 'NO_NONE_START_EVENT'
-  | 'DEPLOYMENT_INVALID';
+  | 'DEPLOYMENT_INVALID'
+  | 'MIGRATION_INVALID';
 
 /** A typed refusal of a command: the state is unchanged. */
 export interface EngineError {

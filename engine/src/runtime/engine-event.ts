@@ -17,6 +17,7 @@ export type EngineEventType =
   | 'task.created'
   | 'task.completed'
   | 'task.cancelled'
+  | 'task.assigned'
   | 'job.created'
   | 'job.completed'
   | 'job.failed'
@@ -36,7 +37,8 @@ export type EngineEventType =
   | 'child.finished'
   | 'incident.raised'
   | 'incident.resolved'
-  | 'modify.applied';
+  | 'modify.applied'
+  | 'instance.migrated';
 
 export interface EngineEvent {
   /** 1-based position in the instance's log. */
