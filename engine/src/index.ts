@@ -9,6 +9,7 @@ export { loadBpmn, type LoadOptions, type LoadResult } from './load-bpmn.js';
 export { importBpmn, type ImportOptions, type ImportResult } from './import-bpmn.js';
 export type * from './model/index.js';
 export type { EngineEvent, EngineEventType } from './runtime/engine-event.js';
+export type { TimerStartView } from './host/start-event-registry.js';
 export {
   EngineCommandError,
   type EngineError,

@@ -36,7 +36,7 @@ import type {
   Variables,
 } from './host-types.js';
 import { ProcessRegistry, type ProcessVersion } from './process-registry.js';
-import { StartEventRegistry } from './start-event-registry.js';
+import { StartEventRegistry, type TimerStartView } from './start-event-registry.js';
 import { TimerQueue } from './timer-queue.js';
 import { instanceView, incidentViews, jobView, taskView } from './views.js';
 
@@ -504,6 +504,62 @@ export class Engine {
       return { ok: true, events: all };
     } catch (e) {
       return toFailure(e);
+    }
+  }
+
+  /** Fires the due timers of one instance only (a host that fires timers instance by instance). */
+  fireInstanceTimers(instanceId: string, now: number): CommandResult {
+    const e = this.instances.get(instanceId);
+    if (!e) return fail('INSTANCE_NOT_FOUND', `no process instance '${instanceId}'`);
+    const all: EngineEvent[] = [];
+    try {
+      this.commandInto(e, (run) => cmd.fireDueTimers(run, now), all, now);
+      this.flush(all);
+      return { ok: true, events: all };
+    } catch (err) {
+      this.flush(all);
+      return toFailure(err);
+    }
+  }
+
+  /** Timer start events scheduled now (the latest version of each process), for a durable host. */
+  timerStarts(): TimerStartView[] {
+    return this.starts.timerStartList();
+  }
+
+  /**
+   * Sets a timer start's schedule from what a durable host saved (`null`: fired for good, e.g. a
+   * one-off date). Answers false when the id is not scheduled (a newer version replaced it).
+   */
+  restoreTimerStart(
+    id: string,
+    saved: { dueAt: number; remaining?: number | null } | null,
+  ): boolean {
+    return this.starts.restoreTimerStart(id, saved, this.timers);
+  }
+
+  /**
+   * Fires one timer start event if it is due by `now`: starts an instance and reschedules a cycle.
+   * `instanceId` is absent when it was not due or no longer scheduled.
+   */
+  fireTimerStart(id: string, now: number): CommandResult & { instanceId?: string } {
+    const dueAt = this.starts.timerStartDue(id);
+    if (dueAt === undefined || dueAt > now) return { ok: true, events: [] };
+    const all: EngineEvent[] = [];
+    try {
+      const fired = this.starts.fireTimerStart(id, dueAt, this.timers);
+      if (!fired) return { ok: true, events: [] };
+      const instanceId = this.startVersion(
+        fired.version,
+        { startEventId: fired.eventId, triggered: {} },
+        undefined,
+        all,
+      );
+      this.flush(all);
+      return { ok: true, events: all, instanceId };
+    } catch (err) {
+      this.flush(all);
+      return toFailure(err);
     }
   }
 

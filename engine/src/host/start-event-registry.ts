@@ -3,6 +3,16 @@ import type { TimerQueue } from './timer-queue.js';
 import { evalValue, evalString } from '../runtime/expressions.js';
 import { scheduleTimer, nextTimerDue } from '../runtime/timer-schedule.js';
 
+/** A scheduled timer start event (`remaining`: cycle repetitions left, null = unbounded). */
+export interface TimerStartView {
+  id: string;
+  processId: string;
+  processKey: string;
+  eventId: string;
+  dueAt: number;
+  remaining?: number | null;
+}
+
 interface StartRef {
   version: ProcessVersion;
   eventId: string;
@@ -64,6 +74,46 @@ export class StartEventRegistry {
 
   signalStarts(name: string): StartRef[] {
     return this.signals.get(name) ?? [];
+  }
+
+  /** The scheduled timer start events, for a host that keeps them durable. */
+  timerStartList(): TimerStartView[] {
+    return [...this.timerStarts].map(([id, t]) => ({
+      id,
+      processId: t.version.processId,
+      processKey: t.version.key,
+      eventId: t.eventId,
+      dueAt: t.dueAt,
+      ...(t.cycle ? { remaining: t.cycle.remaining } : {}),
+    }));
+  }
+
+  /**
+   * Replaces a timer start's schedule with the one a host saved (`null`: it fired for good), so a
+   * restart neither re-fires a one-off date nor restarts a cycle. Unknown ids (a newer version
+   * replaced them) are ignored: answers whether the id is known.
+   */
+  restoreTimerStart(
+    id: string,
+    saved: { dueAt: number; remaining?: number | null } | null,
+    queue: TimerQueue,
+  ): boolean {
+    const t = this.timerStarts.get(id);
+    if (!t) return false;
+    if (saved === null) {
+      this.timerStarts.delete(id);
+      return true;
+    }
+    t.dueAt = saved.dueAt;
+    if (t.cycle && saved.remaining !== undefined)
+      t.cycle = { remaining: saved.remaining, interval: t.cycle.interval };
+    queue.push({ dueAt: t.dueAt, instanceId: '', timerId: id });
+    return true;
+  }
+
+  /** The due time of a scheduled timer start, if it is scheduled. */
+  timerStartDue(id: string): number | undefined {
+    return this.timerStarts.get(id)?.dueAt;
   }
 
   timerLive(id: string, dueAt: number): boolean {

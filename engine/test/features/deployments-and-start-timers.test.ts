@@ -60,3 +60,72 @@ describe('timer start event', () => {
     expect(engine.nextTimerDue()).toBeUndefined();
   });
 });
+
+describe('timer start events kept by a durable host', () => {
+  it('given a cycle timer start that fired once, when a fresh engine is given the saved schedule, then it fires the remaining repetition only, at the saved time', async () => {
+    let now = T0;
+    const first = new Engine({ clock: () => now });
+    await first.deploy([resource('timer-start-event')]);
+    const [scheduled] = first.timerStarts();
+    expect(scheduled).toMatchObject({
+      processId: 'daily-fire-extinguisher-round',
+      eventId: expect.any(String),
+      dueAt: T0 + 24 * HOUR,
+      remaining: 1,
+    });
+    now = T0 + 24 * HOUR;
+    const fired = ok(first.fireTimerStart(scheduled!.id, now));
+    expect(fired.instanceId).toBeDefined();
+    const saved = first.timerStarts()[0]!;
+    expect(saved).toMatchObject({ dueAt: T0 + 48 * HOUR, remaining: 0 });
+
+    // A restart: deploying again schedules from "now"; the saved schedule wins.
+    now = T0 + 30 * HOUR;
+    const second = new Engine({ clock: () => now });
+    await second.deploy([resource('timer-start-event')]);
+    expect(second.timerStarts()[0]?.dueAt).toBe(T0 + 54 * HOUR);
+    expect(second.restoreTimerStart(saved.id, saved)).toBe(true);
+    expect(second.nextTimerDue()).toBe(T0 + 48 * HOUR);
+
+    expect(ok(second.fireTimerStart(saved.id, T0 + 47 * HOUR)).instanceId).toBeUndefined();
+    now = T0 + 48 * HOUR;
+    expect(ok(second.fireTimerStart(saved.id, now)).instanceId).toBeDefined();
+    expect(second.timerStarts()).toEqual([]);
+    now = T0 + 200 * HOUR;
+    ok(second.fireDueTimers(now));
+    expect(second.listInstances()).toHaveLength(1);
+  });
+
+  it('given a saved schedule that is spent, when restored as null, then the timer start never fires again; unknown ids are reported', async () => {
+    let now = T0;
+    const engine = new Engine({ clock: () => now });
+    await engine.deploy([resource('timer-start-event')]);
+    const id = engine.timerStarts()[0]!.id;
+
+    expect(engine.restoreTimerStart(id, null)).toBe(true);
+    expect(engine.restoreTimerStart('no-such-process:1:start', { dueAt: T0 })).toBe(false);
+    now = T0 + 500 * HOUR;
+    ok(engine.fireDueTimers(now));
+    expect(engine.listInstances()).toEqual([]);
+  });
+});
+
+describe('instance timers fired one instance at a time', () => {
+  it('given two instances with due timers, when one instance fires its timers, then only that instance moves on', async () => {
+    let now = T0;
+    const engine = new Engine({ clock: () => now });
+    await engine.deploy([resource('timer-intermediate-duration-static')]);
+    const processId = engine.listProcesses()[0]!.id;
+    const a = ok(engine.start(processId)).instanceId;
+    const b = ok(engine.start(processId)).instanceId;
+    const before = engine.getInstance(b)!.activeElementIds;
+
+    now = T0 + 1000 * HOUR;
+    const result = ok(engine.fireInstanceTimers(a, now));
+
+    expect(result.events.some((e) => e.type === 'timer.fired' && e.instanceId === a)).toBe(true);
+    expect(result.events.every((e) => e.instanceId === a)).toBe(true);
+    expect(engine.getInstance(b)!.activeElementIds).toEqual(before);
+    expect(engine.fireInstanceTimers('nope', now).ok).toBe(false);
+  });
+});
