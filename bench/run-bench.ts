@@ -15,6 +15,11 @@ const SUITES: Record<string, SuiteEntry> = {
       'SafeFlow Engine vs bpmn-engine: instances/s on the permit model, memory per waiting instance',
     load: () => import('./suites/engine-throughput.js'),
   },
+  api: {
+    description:
+      'runtime service over HTTP (autocannon), sqlite and PostgreSQL: flows/s, start and complete latency, vs the bare engine',
+    load: () => import('./suites/api-throughput.js'),
+  },
 };
 
 function usage(): string {
@@ -29,6 +34,8 @@ function usage(): string {
     'engine flags: --seconds=<n> (each timed run, default 5), --rounds=<n> (default 3), --warmup-seconds=<n> (default 2),',
     '              --only=safeflow|bpmn-engine, --memory-count=<n> (default 100000),',
     '              --peer-memory-count=<n> (default 2000), --no-memory',
+    'api flags:    --seconds=<n> (each measurement, default 5), --warmup-seconds=<n> (default 2),',
+    '              --connections=<n> (default 10), --only=sqlite|postgres',
   ].join('\n');
 }
 

@@ -18,7 +18,10 @@ import { InstancesModule } from './instances/instances.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { JobsService } from './jobs/jobs.service.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { setupOpenApi } from './openapi/setup-openapi.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { PluginsModule } from './plugins/plugins.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TimersModule } from './timers/timers.module.js';
 import { TimersService } from './timers/timers.service.js';
@@ -59,6 +62,8 @@ export class AppModule {
         IncidentsModule,
         TimersModule,
         MessagesModule,
+        PluginsModule,
+        RealtimeModule,
       ],
     };
   }
@@ -81,13 +86,14 @@ export interface RuntimeApp {
 
 /** Builds the service (database opened, migrations run, deployments loaded) without listening yet. */
 export async function createApp(config: RuntimeConfig): Promise<RuntimeApp> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     bodyParser: false,
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     abortOnError: false,
   });
   app.useBodyParser('json', { limit: config.bodyLimit });
+  setupOpenApi(app);
   app.enableShutdownHooks();
   await app.init();
   return {

@@ -25,6 +25,33 @@ export interface RuntimeConfig {
   timerPollMs?: number;
   /** The clock (tests inject a controllable one); default the system clock. */
   clock?: Clock;
+  /** Largest task attachment (hazard photo, PDF), bytes; default 10 MiB. 413 above it. */
+  attachmentMaxBytes?: number;
+  /** Failed sign-ins of one username in the window before it gets 429; default 5, 0: no limit. */
+  loginMaxFailuresPerUser?: number;
+  /** Failed sign-ins from one client address in the window before 429; default 20, 0: no limit. */
+  loginMaxFailuresPerIp?: number;
+  /** The failed sign-in window, seconds; default 900 (15 minutes), 0: no limit. */
+  loginFailureWindowSeconds?: number;
+  /** Plugin packages to load by name (node resolution, then `<pluginsDir>/node_modules`). */
+  plugins?: string[];
+  /** Sub-folders with a `"safeflow"` manifest are loaded as plugins; default `<dataDir>/plugins`. */
+  pluginsDir?: string;
+  /** Time limit of one plugin job attempt, fact fetch or notification, ms; default 30000. */
+  pluginTimeoutMs?: number;
+  /** Time limit of a plugin's init / start / stop / health hook, ms; default 10000. */
+  pluginHookTimeoutMs?: number;
+  /** Key for plugin secrets at rest; otherwise `<dataDir>/secrets-key` (generated, mode 600). */
+  secretsKey?: string;
+  /** Where log lines go instead of stdout (tests capture them). */
+  logDestination?: { write(line: string): void };
+}
+
+function positiveInteger(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new Error(`${name}: not a positive integer: '${value}'`);
+  return n;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -43,5 +70,55 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     logLevel: env.LOG_LEVEL ?? 'info',
     jobPollMs: Number(env.SAFEFLOW_JOB_POLL_MS ?? 1000),
     timerPollMs: Number(env.SAFEFLOW_TIMER_POLL_MS ?? 1000),
+    ...(env.SAFEFLOW_ATTACHMENT_MAX_BYTES
+      ? {
+          attachmentMaxBytes: positiveInteger(
+            env.SAFEFLOW_ATTACHMENT_MAX_BYTES,
+            'SAFEFLOW_ATTACHMENT_MAX_BYTES',
+          ),
+        }
+      : {}),
+    ...wholeNumber(env, 'SAFEFLOW_LOGIN_MAX_FAILURES_PER_USER', 'loginMaxFailuresPerUser'),
+    ...wholeNumber(env, 'SAFEFLOW_LOGIN_MAX_FAILURES_PER_IP', 'loginMaxFailuresPerIp'),
+    ...wholeNumber(env, 'SAFEFLOW_LOGIN_WINDOW_SECONDS', 'loginFailureWindowSeconds'),
+    ...(env.SAFEFLOW_PLUGINS
+      ? {
+          plugins: env.SAFEFLOW_PLUGINS.split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== ''),
+        }
+      : {}),
+    ...(env.SAFEFLOW_PLUGINS_DIR ? { pluginsDir: resolve(env.SAFEFLOW_PLUGINS_DIR) } : {}),
+    ...(env.SAFEFLOW_PLUGIN_TIMEOUT_MS
+      ? {
+          pluginTimeoutMs: positiveInteger(
+            env.SAFEFLOW_PLUGIN_TIMEOUT_MS,
+            'SAFEFLOW_PLUGIN_TIMEOUT_MS',
+          ),
+        }
+      : {}),
+    ...(env.SAFEFLOW_PLUGIN_HOOK_TIMEOUT_MS
+      ? {
+          pluginHookTimeoutMs: positiveInteger(
+            env.SAFEFLOW_PLUGIN_HOOK_TIMEOUT_MS,
+            'SAFEFLOW_PLUGIN_HOOK_TIMEOUT_MS',
+          ),
+        }
+      : {}),
+    ...(env.SAFEFLOW_SECRETS_KEY ? { secretsKey: env.SAFEFLOW_SECRETS_KEY } : {}),
   };
+}
+
+/** `{[field]: n}` when the variable is set to a whole number ≥ 0, `{}` when unset; throws otherwise. */
+function wholeNumber<K extends keyof RuntimeConfig>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  field: K,
+): Partial<Pick<RuntimeConfig, K>> {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name}: expected a whole number, got '${raw}'`);
+  return { [field]: n } as Partial<Pick<RuntimeConfig, K>>;
 }

@@ -5,8 +5,17 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { apiSuite } from './api-suite.js';
+import { deploymentsSuite } from './deployments-suite.js';
+import { instancesSuite } from './instances-suite.js';
+import { identitySuite } from './identity-suite.js';
 import { jobsSuite } from './jobs-suite.js';
+import { ledgerSuite } from './ledger-suite.js';
 import { messagesSuite } from './messages-suite.js';
+import { tasksSuite } from './tasks-suite.js';
+import { openapiSuite } from './openapi-suite.js';
+import { realtimeSuite } from './realtime-suite.js';
+import { pollLoopsSuite } from './poll-loops-suite.js';
+import { pluginsSuite } from './plugins-suite.js';
 import { timersSuite } from './timers-suite.js';
 
 /** The machine's PostgreSQL (trust auth); override with SAFEFLOW_TEST_DATABASE_URL. */
@@ -43,9 +52,18 @@ if (problem === undefined) {
     };
   };
   apiSuite('PostgreSQL', postgres);
+  deploymentsSuite('PostgreSQL', postgres);
+  instancesSuite('PostgreSQL', postgres);
   jobsSuite('PostgreSQL', postgres);
+  identitySuite('PostgreSQL', postgres);
   timersSuite('PostgreSQL', postgres);
   messagesSuite('PostgreSQL', postgres);
+  tasksSuite('PostgreSQL', postgres);
+  ledgerSuite('PostgreSQL', postgres);
+  realtimeSuite('PostgreSQL', postgres);
+  openapiSuite('PostgreSQL', postgres);
+  pollLoopsSuite('PostgreSQL', postgres);
+  pluginsSuite('PostgreSQL', postgres);
 } else if (process.env.CI === 'true') {
   describe('runtime-api over HTTP on PostgreSQL', () => {
     it('needs PostgreSQL in CI', () => {

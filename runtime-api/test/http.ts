@@ -128,7 +128,8 @@ export const ADMIN_PASSWORD = 'admin-test-password';
 export function testConfig(db: TestDatabase, extra: Partial<RuntimeConfig> = {}): RuntimeConfig {
   return {
     port: 0,
-    tokenTtlSeconds: 3600,
+    // Tokens expire by the injected clock, and suites move it by hours.
+    tokenTtlSeconds: 7 * 24 * 3600,
     bodyLimit: '1mb',
     logLevel: 'silent',
     jwtSecret: 'test-secret-for-the-e2e-suite',

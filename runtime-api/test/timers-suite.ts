@@ -110,5 +110,97 @@ export function timersSuite(name: string, open: () => Promise<TestDatabase>): vo
       expect(await timerRows(id)).toEqual([]);
       expect(await runtime.timers.tick()).toBe(0);
     });
+
+    describe('timer start events', () => {
+      const q = (sql: string, params: unknown[] = []) =>
+        runtime.dataSource.query(
+          runtime.dataSource.options.type === 'postgres'
+            ? sql.replace(/\?/g, (_m, i: number) => `$${sql.slice(0, i).split('?').length}`)
+            : sql,
+          params,
+        ) as Promise<Array<Record<string, unknown>>>;
+      const started = async (processId: string) =>
+        Number(
+          (
+            await q('SELECT COUNT(*) AS n FROM instance WHERE process_key LIKE ?', [
+              `${processId}:%`,
+            ])
+          )[0]?.n,
+        );
+      const schedule = (processId: string) =>
+        q('SELECT process_key, state, due_at, remaining FROM timer_start WHERE process_id = ?', [
+          processId,
+        ]);
+
+      it('keeps the due time of a cycle and count across a restart, so it neither restarts from zero nor fires twice', async () => {
+        const t0 = clock.now();
+        await deployXml(call, admin, 'hourly_round', timerStartFlow('hourly_round', 'R2/PT1H'));
+        expect(await schedule('hourly_round')).toEqual([
+          expect.objectContaining({ state: 'scheduled', remaining: 1 }),
+        ]);
+        expect(Number((await schedule('hourly_round'))[0]?.due_at)).toBe(t0 + 3_600_000);
+
+        clock.advance(3_600_000);
+        expect(await runtime.timers.tick()).toBe(1);
+        expect(await started('hourly_round')).toBe(1);
+        expect(await schedule('hourly_round')).toEqual([
+          expect.objectContaining({ state: 'scheduled', remaining: 0 }),
+        ]);
+
+        // Down for 30 minutes: a fresh schedule would say "in an hour"; the stored one says 30 min.
+        await runtime.close();
+        clock.advance(30 * 60_000);
+        await boot();
+        expect(await started('hourly_round')).toBe(1);
+        clock.advance(30 * 60_000);
+        expect(await runtime.timers.tick()).toBe(1);
+        expect(await started('hourly_round')).toBe(2);
+        expect(await schedule('hourly_round')).toEqual([
+          expect.objectContaining({ state: 'spent', due_at: null }),
+        ]);
+
+        // Spent stays spent after another restart.
+        await runtime.close();
+        clock.advance(5 * 3_600_000);
+        await boot();
+        await runtime.timers.tick();
+        expect(await started('hourly_round')).toBe(2);
+        const tasks = (await call('GET', '/api/tasks', admin)).body as Array<{ elementId: string }>;
+        expect(tasks.filter((t) => t.elementId === 'round')).toHaveLength(2);
+      });
+
+      it('replaces the schedule of the previous version when a new version is deployed', async () => {
+        await deployXml(call, admin, 'weekly_drill', timerStartFlow('weekly_drill', 'R/P7D'));
+        expect(await schedule('weekly_drill')).toEqual([
+          expect.objectContaining({ process_key: 'weekly_drill:1', remaining: null }),
+        ]);
+        await deployXml(call, admin, 'weekly_drill', timerStartFlow('weekly_drill', 'R/P1D'));
+        expect(await schedule('weekly_drill')).toEqual([
+          expect.objectContaining({ process_key: 'weekly_drill:2', state: 'scheduled' }),
+        ]);
+        clock.advance(24 * 3_600_000);
+        await runtime.timers.tick();
+        const rows = await q('SELECT process_key FROM instance WHERE process_key LIKE ?', [
+          'weekly_drill:%',
+        ]);
+        expect(rows.map((r) => r.process_key)).toEqual(['weekly_drill:2']);
+      });
+    });
   });
+}
+
+/** A timer start event with `cycle` (ISO repeating interval) → user task `round` → end. */
+function timerStartFlow(processId: string, cycle: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_${processId}" targetNamespace="http://safeflow.io/test">
+  <bpmn:process id="${processId}" isExecutable="true">
+    <bpmn:startEvent id="every">
+      <bpmn:timerEventDefinition><bpmn:timeCycle>${cycle}</bpmn:timeCycle></bpmn:timerEventDefinition>
+    </bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="every" targetRef="round"/>
+    <bpmn:userTask id="round" name="Fire extinguisher round"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="round" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
 }

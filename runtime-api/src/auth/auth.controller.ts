@@ -1,65 +1,40 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { BodyValidation } from '../common/validation.js';
-import { Public, ROLES, Roles, type Role } from './roles.js';
-import { UsersService, type UserDto } from './users.service.js';
+import { LoginThrottledException } from './login-throttle.service.js';
+import { LoginService } from './login.service.js';
+import { Public } from './roles.js';
 
-@Controller('api')
+const LOGIN_BODY = new BodyValidation({
+  username: { type: 'string', required: true, minLength: 1, maxLength: 128 },
+  password: { type: 'string', required: true, minLength: 1, maxLength: 1024 },
+});
+
+@Controller('api/auth')
 export class AuthController {
-  constructor(@Inject(UsersService) private readonly users: UsersService) {}
+  constructor(@Inject(LoginService) private readonly logins: LoginService) {}
 
+  /** 401 on a bad username or password or a disabled account; 429 + Retry-After when throttled. */
   @Public()
-  @Post('auth/login')
+  @Post('login')
   @HttpCode(200)
-  login(
-    @Body(
-      new BodyValidation({
-        username: { type: 'string', required: true, minLength: 1, maxLength: 128 },
-        password: { type: 'string', required: true, minLength: 1, maxLength: 1024 },
-      }),
-    )
-    body: {
-      username: string;
-      password: string;
-    },
+  async login(
+    @Body(LOGIN_BODY) body: { username: string; password: string },
+    @Ip() ip: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<{ accessToken: string }> {
-    return this.users.login(body.username, body.password);
-  }
-
-  @Roles('admin')
-  @Post('users')
-  async createUser(
-    @Body(
-      new BodyValidation({
-        username: { type: 'string', required: true, minLength: 1, maxLength: 128 },
-        password: { type: 'string', required: true, minLength: 8, maxLength: 1024 },
-        roles: { type: 'string[]', required: true },
-      }),
-    )
-    body: {
-      username: string;
-      password: string;
-      roles: string[];
-    },
-  ): Promise<UserDto> {
-    const unknown = body.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-    if (unknown.length > 0) {
-      throw new BadRequestException({
-        message: `roles: unknown role(s) ${unknown.join(', ')}`,
-        errors: [
-          {
-            field: 'roles',
-            code: 'invalid-body',
-            message: `unknown role(s): ${unknown.join(', ')}`,
-          },
-        ],
-      });
+    try {
+      return await this.logins.login(body.username, body.password, clientAddress(ip));
+    } catch (e) {
+      if (e instanceof LoginThrottledException)
+        res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      throw e;
     }
-    return this.users.create(body.username, body.password, body.roles as Role[]);
   }
+}
 
-  @Roles('admin', 'auditor')
-  @Get('users')
-  list(): Promise<UserDto[]> {
-    return this.users.list();
-  }
+/** `::ffff:10.0.0.7` and `10.0.0.7` are one client. */
+function clientAddress(ip: string | undefined): string | undefined {
+  if (!ip) return undefined;
+  return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
 }

@@ -2,33 +2,37 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
-  UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthService } from './auth.service.js';
 import { PUBLIC_KEY, ROLES_KEY, type AuthedRequest, type Role } from './roles.js';
-import { UsersService } from './users.service.js';
 
-/** Global guard: a valid bearer token on every route but the public ones (401), then roles (403). */
+const header = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Global guard: a valid credential (Bearer token or API key) on every route but the public ones
+ * (401), then roles (403).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
-    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(AuthService) private readonly auth: AuthService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthedRequest>();
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    const claims = match ? this.users.verify(match[1]!) : undefined;
-    if (!claims) throw new UnauthorizedException('a valid Bearer token is required');
-    req.user = claims;
+    const principal = await this.auth.authenticate({
+      authorization: header(req.headers.authorization),
+      apiKey: header(req.headers['x-api-key']),
+    });
+    req.user = principal;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    const roles = claims.roles;
+    const roles = principal.roles;
     if (allowed) {
       if (!roles.some((r) => (allowed as string[]).includes(r))) {
         throw new ForbiddenException(`this needs one of the roles: ${allowed.join(', ')}`);

@@ -5,6 +5,12 @@ export interface TokenClaims {
   sub: string;
   username: string;
   roles: string[];
+  /** The user's groups (work crews); tokens from before groups existed have none. */
+  groups?: string[];
+  /** The user's sites (plant units). */
+  sites?: string[];
+  /** The account's token version when issued: a later change to the account invalidates it. */
+  ver?: number;
   iat: number;
   exp: number;
 }
@@ -37,6 +43,8 @@ export function verifyToken(
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenClaims;
     if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return undefined;
     if (typeof claims.username !== 'string' || !Array.isArray(claims.roles)) return undefined;
+    if (claims.groups !== undefined && !Array.isArray(claims.groups)) return undefined;
+    if (claims.sites !== undefined && !Array.isArray(claims.sites)) return undefined;
     return claims;
   } catch {
     return undefined;

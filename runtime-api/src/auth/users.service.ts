@@ -1,55 +1,84 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   ConflictException,
   Inject,
   Injectable,
-  UnauthorizedException,
+  NotFoundException,
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Clock } from '../common/clock.js';
 import type { RuntimeConfig } from '../config.js';
 import { UserEntity, type UserRow } from '../persistence/entities.js';
-import { CONFIG, DATA_SOURCE, LOGGER } from '../tokens.js';
-import { signToken, verifyToken, type TokenClaims } from './jwt.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { CLOCK, CONFIG, DATA_SOURCE, LOGGER } from '../tokens.js';
+import { invalidField, isUniqueViolation } from './field-error.js';
+import { GroupsAndSites, type Memberships } from './groups-and-sites.service.js';
+import { IdentityWrites } from './identity-writes.js';
+import { hashPassword } from './password.js';
 import type { Role } from './roles.js';
 
+/** A user as the API shows it: no password material, no token version. */
 export interface UserDto {
   id: string;
   username: string;
   roles: string[];
+  groups: string[];
+  sites: string[];
+  disabled: boolean;
   createdAt: string;
 }
 
-function toDto(u: UserRow): UserDto {
+export interface NewUser {
+  username: string;
+  password: string;
+  roles: Role[];
+  groups?: string[];
+  sites?: string[];
+}
+
+export interface UserChange {
+  roles?: Role[];
+  groups?: string[];
+  sites?: string[];
+  disabled?: boolean;
+  password?: string;
+}
+
+/** API keys act as `apikey:<name>`; no user may take a name that reads like one. */
+export const API_KEY_USER_PREFIX = 'apikey:';
+
+function toDto(u: UserRow, memberships: Memberships): UserDto {
   return {
     id: u.id,
     username: u.username,
     roles: JSON.parse(u.roles) as string[],
+    groups: memberships.groups,
+    sites: memberships.sites,
+    disabled: u.disabledAt !== null,
     createdAt: new Date(u.createdAt).toISOString(),
   };
 }
 
+const isAdmin = (u: UserRow) => (JSON.parse(u.roles) as string[]).includes('admin');
+
+/** User accounts: their roles, groups and sites, and whether they may sign in. */
 @Injectable()
 export class UsersService implements OnModuleInit {
-  private secret = '';
-
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IdentityWrites) private readonly writes: IdentityWrites,
+    @Inject(GroupsAndSites) private readonly directory: GroupsAndSites,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.secret = this.config.jwtSecret ?? this.storedSecret();
-    const repo = this.ds.getRepository(UserEntity);
-    if ((await repo.count()) === 0) {
+    if ((await this.ds.getRepository(UserEntity).count()) === 0) {
       const given = this.config.adminPassword;
       const password = given ?? randomBytes(12).toString('base64url');
-      await this.create('admin', password, ['admin']);
+      await this.create({ username: 'admin', password, roles: ['admin'] });
       if (!given) {
         // Printed once, on stdout only (never in the structured log).
         process.stdout.write(`SafeFlow: created user 'admin' with password: ${password}\n`);
@@ -58,58 +87,111 @@ export class UsersService implements OnModuleInit {
     }
   }
 
-  /** The JWT secret from the data folder, generated on first use. */
-  private storedSecret(): string {
-    const file = join(this.config.dataDir, 'jwt-secret');
-    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-    mkdirSync(this.config.dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    writeFileSync(file, secret + '\n', { mode: 0o600 });
-    return secret;
-  }
-
-  async create(username: string, password: string, roles: Role[]): Promise<UserDto> {
-    const repo = this.ds.getRepository(UserEntity);
-    if (await repo.findOneBy({ username }))
-      throw new ConflictException(`user '${username}' already exists`);
-    const { hash, salt } = await hashPassword(password);
+  async create(input: NewUser): Promise<UserDto> {
+    if (input.username.startsWith(API_KEY_USER_PREFIX))
+      throw invalidField('username', `username must not start with '${API_KEY_USER_PREFIX}'`);
+    const { hash, salt } = await hashPassword(input.password);
     const row: UserRow = {
       id: randomUUID(),
-      username,
+      username: input.username,
       passwordHash: hash,
       salt,
-      roles: JSON.stringify(roles),
-      createdAt: Date.now(),
+      roles: JSON.stringify(input.roles),
+      createdAt: this.clock.now(),
+      disabledAt: null,
+      tokenVersion: 0,
     };
-    await repo.insert(row);
-    return toDto(row);
+    const taken = () => new ConflictException(`user '${input.username}' already exists`);
+    try {
+      const memberships = await this.writes.run(async (m) => {
+        const repo = m.getRepository(UserEntity);
+        if (await repo.findOneBy({ username: input.username })) throw taken();
+        await repo.insert(row);
+        await this.directory.setMemberships(m, row.id, 'group', input.groups ?? []);
+        await this.directory.setMemberships(m, row.id, 'site', input.sites ?? []);
+        return this.directory.membershipsOf(row.id, m);
+      });
+      return toDto(row, memberships);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw taken();
+      throw e;
+    }
   }
 
   async list(): Promise<UserDto[]> {
-    return (await this.ds.getRepository(UserEntity).find({ order: { username: 'ASC' } })).map(
-      toDto,
+    const rows = await this.ds.getRepository(UserEntity).find({ order: { username: 'ASC' } });
+    const memberships = await this.directory.allMemberships();
+    return rows.map((u) => toDto(u, memberships.get(u.id) ?? { groups: [], sites: [] }));
+  }
+
+  findByUsername(username: string): Promise<UserRow | null> {
+    return this.ds.getRepository(UserEntity).findOneBy({ username });
+  }
+
+  findById(id: string): Promise<UserRow | null> {
+    return this.ds.getRepository(UserEntity).findOneBy({ id });
+  }
+
+  /**
+   * Changes roles, groups, sites, the disabled flag or the password. Every change bumps the
+   * account's token version, so tokens issued before it get 401 and the user signs in again
+   * with what is true now (a removed role or a disabled account takes effect at once).
+   */
+  async update(id: string, change: UserChange, actor: string): Promise<UserDto> {
+    const secret = change.password === undefined ? undefined : await hashPassword(change.password);
+    const { row, memberships } = await this.writes.run(async (m) => {
+      const repo = m.getRepository(UserEntity);
+      const user = await repo.findOneBy({ id });
+      if (!user) throw new NotFoundException({ statusCode: 404, message: `no user '${id}'` });
+      const next: UserRow = {
+        ...user,
+        ...(change.roles ? { roles: JSON.stringify(change.roles) } : {}),
+        ...(secret ? { passwordHash: secret.hash, salt: secret.salt } : {}),
+        ...(change.disabled === undefined
+          ? {}
+          : { disabledAt: change.disabled ? (user.disabledAt ?? this.clock.now()) : null }),
+        tokenVersion: user.tokenVersion + 1,
+      };
+      await this.keepAnAdmin(m, user, next);
+      await repo.update(
+        { id },
+        {
+          roles: next.roles,
+          passwordHash: next.passwordHash,
+          salt: next.salt,
+          disabledAt: next.disabledAt,
+          tokenVersion: next.tokenVersion,
+        },
+      );
+      if (change.groups) await this.directory.setMemberships(m, id, 'group', change.groups);
+      if (change.sites) await this.directory.setMemberships(m, id, 'site', change.sites);
+      return { row: next, memberships: await this.directory.membershipsOf(id, m) };
+    });
+    this.logger.info(
+      {
+        userId: id,
+        username: row.username,
+        actor,
+        changed: Object.keys(change).filter((k) => k !== 'password'),
+        passwordChanged: change.password !== undefined,
+      },
+      'user changed',
     );
+    return toDto(row, memberships);
   }
 
-  async login(username: string, password: string): Promise<{ accessToken: string }> {
-    const user = await this.ds.getRepository(UserEntity).findOneBy({ username });
-    // Same work whether or not the user exists, and the same answer.
-    const ok = user
-      ? await verifyPassword(password, user.passwordHash, user.salt)
-      : (await hashPassword(password), false);
-    if (!user || !ok) throw new UnauthorizedException('invalid username or password');
-    const now = Math.floor(Date.now() / 1000);
-    const claims: TokenClaims = {
-      sub: user.id,
-      username: user.username,
-      roles: JSON.parse(user.roles) as string[],
-      iat: now,
-      exp: now + this.config.tokenTtlSeconds,
-    };
-    return { accessToken: signToken(claims, this.secret) };
-  }
-
-  verify(token: string): TokenClaims | undefined {
-    return verifyToken(token, this.secret, Math.floor(Date.now() / 1000));
+  /** Refuses (409) a change that would leave no enabled admin: nobody could manage users then. */
+  private async keepAnAdmin(m: EntityManager, before: UserRow, after: UserRow): Promise<void> {
+    const wasAdmin = isAdmin(before) && before.disabledAt === null;
+    const staysAdmin = isAdmin(after) && after.disabledAt === null;
+    if (!wasAdmin || staysAdmin) return;
+    const others = (await m.getRepository(UserEntity).find()).filter(
+      (u) => u.id !== before.id && u.disabledAt === null && isAdmin(u),
+    );
+    if (others.length === 0)
+      throw new ConflictException({
+        statusCode: 409,
+        message: `'${before.username}' is the last enabled admin: it cannot be disabled or lose the admin role`,
+      });
   }
 }

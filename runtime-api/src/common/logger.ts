@@ -1,9 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 
-/** Structured logs. Request bodies, tokens and passwords are never logged. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * Structured logs. Request bodies, tokens and passwords are never logged. `destination` replaces
+ * stdout (tests capture the lines to prove what is not in them).
+ */
+export function createLogger(level: string, destination?: { write(line: string): void }): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: 'safeflow-runtime' },
     redact: [
@@ -14,7 +17,8 @@ export function createLogger(level: string): Logger {
       'authorization',
       '*.authorization',
     ],
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own log lines, routed to pino. */

@@ -116,6 +116,11 @@ function check(value: unknown, schema: BodySchema, prefix: string, out: FieldErr
 export class BodyValidation implements PipeTransform {
   constructor(private readonly schema: BodySchema) {}
 
+  /** The rules this pipe checks (the OpenAPI document describes request bodies from them). */
+  get bodySchema(): Readonly<BodySchema> {
+    return this.schema;
+  }
+
   transform(value: unknown): unknown {
     const errors: FieldError[] = [];
     check(value ?? undefined, this.schema, '', errors);

@@ -21,19 +21,21 @@ import {
 import type { Logger } from 'pino';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { GENESIS_HASH, eventHash } from '../audit/hash-chain.js';
+import { appendToLedger } from '../audit/audit-ledger.js';
 import type { Clock } from '../common/clock.js';
 import { Mutex } from '../common/mutex.js';
 import { CommitBus, type InstanceCommit } from './commit-bus.js';
 import { projectJobs } from './job-projection.js';
 import { projectSubscriptions } from './subscription-projection.js';
+import { projectTasks } from './task-projection.js';
 import { projectTimers } from './timer-projection.js';
+import { reconcileTimerStarts } from './timer-start-schedule.js';
 import { dialectOf } from '../persistence/data-source.js';
 import {
   DeploymentEntity,
   InstanceEntity,
   InstanceEventEntity,
   ProcessDefinitionEntity,
-  UserTaskEntity,
   type InstanceEventRow,
   type InstanceRow,
 } from '../persistence/entities.js';
@@ -45,6 +47,7 @@ export function refusal(error: EngineError): HttpException {
     case 'TASK_NOT_ACTIVE':
     case 'JOB_NOT_ACTIVE':
     case 'INSTANCE_NOT_ACTIVE':
+    case 'MIGRATION_INVALID': // well formed, but the instance's position conflicts with the target
       return new ConflictException({ statusCode: 409, code: error.code, message: error.message });
     case 'NOT_FOUND':
     case 'PROCESS_NOT_FOUND':
@@ -100,6 +103,7 @@ export class EngineHost implements OnModuleInit {
     for (const row of rows) {
       await this.engine.deploy(JSON.parse(row.resources) as DeployInput['resources']);
     }
+    await this.ds.transaction((m) => reconcileTimerStarts(m, this.engine));
     this.logger.info({ deployments: rows.length }, 'deployments loaded');
   }
 
@@ -137,6 +141,7 @@ export class EngineHost implements OnModuleInit {
             createdAt: now,
           });
         }
+        await reconcileTimerStarts(m, this.engine);
       });
       this.logger.info(
         { deploymentId: id, processes: result.processes.map((p) => p.key), actor },
@@ -182,7 +187,10 @@ export class EngineHost implements OnModuleInit {
     instanceIds: string[],
     actor: string,
     command: (engine: Engine) => Outcome,
-    options: { dropForeign?: boolean } = {},
+    options: {
+      /** More writes that belong to the same transaction (e.g. a timer start's next due time). */
+      inTransaction?: (m: EntityManager) => Promise<void>;
+    } = {},
   ): Promise<Outcome> {
     return this.serialize(async () => {
       const loaded = await this.loadRows(instanceIds);
@@ -195,19 +203,25 @@ export class EngineHost implements OnModuleInit {
           });
         }
       }
-      // From here to the end of `capture` nothing awaits: the engine is ours alone.
-      for (const row of loaded.values()) {
-        this.engine.restoreInstance(JSON.parse(row.snapshot) as InstanceState, []);
+      // From here to the end of `capture` nothing awaits: the engine is ours alone. Afterwards it
+      // forgets every instance again — the database is the only copy between commands, so no
+      // stale in-memory instance can answer for one another replica has moved on.
+      let outcome: Outcome;
+      let writes: ReturnType<EngineHost['capture']>;
+      try {
+        for (const row of loaded.values()) {
+          this.engine.restoreInstance(JSON.parse(row.snapshot) as InstanceState, []);
+        }
+        outcome = command(this.engine);
+        if (!outcome.ok) throw refusal(outcome.error);
+        writes = this.capture(outcome.events);
+      } finally {
+        this.unloadAll();
       }
-      const outcome = command(this.engine);
-      if (!outcome.ok) throw refusal(outcome.error);
-      let writes = this.capture(outcome.events);
-      // Commands that sweep the whole engine (timers) also touch instances held in memory that were
-      // not loaded: their state may be stale, so what they did is dropped (each is reloaded from the
-      // database before its own turn). Instances the command created (seq 1) are kept.
-      if (options.dropForeign)
-        writes = writes.filter((w) => loaded.has(w.id) || w.events[0]?.seq === 1);
-      await this.ds.transaction((m) => this.persist(m, writes, loaded, actor));
+      await this.ds.transaction(async (m) => {
+        await this.persist(m, writes, loaded, actor);
+        await options.inTransaction?.(m);
+      });
       this.announce(writes, actor);
       return outcome;
     });
@@ -222,27 +236,16 @@ export class EngineHost implements OnModuleInit {
       const row = await this.ds.getRepository(InstanceEntity).findOneBy({ id: instanceId });
       if (!row) return [];
       this.engine.restoreInstance(JSON.parse(row.snapshot) as InstanceState, []);
-      const wanted = new Set(jobKeys);
-      const state = this.engine.getState(instanceId);
-      return this.engine
-        .activatableJobs({ instanceId })
-        .filter((j) => wanted.has(j.key) && state?.jobs[j.key]);
+      try {
+        const wanted = new Set(jobKeys);
+        const state = this.engine.getState(instanceId);
+        return this.engine
+          .activatableJobs({ instanceId })
+          .filter((j) => wanted.has(j.key) && state?.jobs[j.key]);
+      } finally {
+        this.unloadAll();
+      }
     });
-  }
-
-  /**
-   * Instances held in memory that wait on `name` (message or signal). The engine looks for waiters
-   * in memory, so before a message or signal these are reloaded from the database too: a stale copy
-   * must not take a message the database says another instance is waiting for.
-   */
-  waitingInMemory(channel: 'message' | 'signal', name: string): string[] {
-    const out: string[] = [];
-    for (const v of this.engine.listInstances()) {
-      if (v.state !== 'active' && v.state !== 'incident') continue;
-      const subs = this.engine.getState(v.id)?.subscriptions ?? {};
-      if (Object.values(subs).some((s) => s.channel === channel && s.name === name)) out.push(v.id);
-    }
-    return out;
   }
 
   /** Which of `ids` have a stored instance row. */
@@ -252,6 +255,11 @@ export class EngineHost implements OnModuleInit {
       .getRepository(InstanceEntity)
       .find({ select: { id: true }, where: { id: In(ids) } });
     return rows.map((r) => r.id);
+  }
+
+  /** Drops every instance from the engine's memory (the database keeps them). */
+  private unloadAll(): void {
+    for (const v of this.engine.listInstances()) this.engine.unloadInstance(v.id);
   }
 
   private async loadRows(ids: string[]): Promise<Map<string, InstanceRow>> {
@@ -329,7 +337,8 @@ export class EngineHost implements OnModuleInit {
         const res = await m
           .createQueryBuilder()
           .update(InstanceEntity)
-          .set({ ...fields, version: prior.version + 1 })
+          // processKey changes when the instance is migrated to another version.
+          .set({ ...fields, processKey: w.view.processKey, version: prior.version + 1 })
           .where('id = :id AND version = :version', { id: w.id, version: prior.version })
           .execute();
         if (res.affected !== 1) throw this.conflict(w.id);
@@ -352,25 +361,9 @@ export class EngineHost implements OnModuleInit {
       await projectJobs(m, w.id, w.events, w.state);
       await projectTimers(m, w.id, w.events, w.state);
       await projectSubscriptions(m, w.id, w.events, w.state);
-      const tasks = m.getRepository(UserTaskEntity);
-      await tasks.delete({ instanceId: w.id });
-      if (w.tasks.length > 0) {
-        await tasks.insert(
-          w.tasks.map((t) => ({
-            id: t.id,
-            instanceId: w.id,
-            elementId: t.elementId,
-            name: t.name ?? null,
-            assignee: t.assignee ?? null,
-            candidateRoles: JSON.stringify([
-              ...new Set([...t.candidateRoles, ...t.candidateGroups]),
-            ]),
-            formKey: t.formKey ?? null,
-            createdAt: t.createdAt,
-          })),
-        );
-      }
+      await projectTasks(m, w.id, w.events, w.state, w.tasks, actor, now);
     }
+    await appendToLedger(m, writes, now); // seals the heads just written (global audit ledger)
   }
 
   /** Tells in-process listeners (live events) what was committed. */

@@ -26,6 +26,21 @@ export class BpmnError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler to fail the attempt with its own retry decision (a plugin's `fail(...)`
+ * outcome): `retries` left (0: an incident at once) and the back-off before the next attempt.
+ * Unset fields fall back to the worker's defaults (one retry fewer, exponential back-off).
+ */
+export class JobFailure extends Error {
+  constructor(
+    message: string,
+    readonly retries?: number,
+    readonly retryBackoffMs?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A built-in handler that does nothing and completes the job. */
 export const NOOP_JOB_TYPE = 'safeflow:noop';
 

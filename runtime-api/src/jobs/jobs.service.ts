@@ -15,7 +15,7 @@ import { EngineHost } from '../engine-host/engine-host.js';
 import { dialectOf } from '../persistence/data-source.js';
 import { JobEntity, type JobRow } from '../persistence/entities.js';
 import { CONFIG, DATA_SOURCE, LOGGER } from '../tokens.js';
-import { BpmnError, JobHandlerRegistry } from './job-handlers.js';
+import { BpmnError, JobFailure, JobHandlerRegistry } from './job-handlers.js';
 
 /** Back-off before the n-th retry (n = attempts so far): 1 s, 2 s, 4 s … capped at 5 min. */
 export function retryBackoffMs(attempt: number): number {
@@ -197,14 +197,19 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
           );
         } else {
           const message = e instanceof Error ? e.message : String(e);
-          const left = Math.max(0, job.retries - 1);
+          const own = e instanceof JobFailure ? e : undefined;
+          const left = own?.retries ?? Math.max(0, job.retries - 1);
           this.logger.warn(
             { jobKey: job.key, type: job.type, retries: left, err: message },
             'job failed',
           );
           await this.fail(
             job.key,
-            { retries: left, errorMessage: message, retryBackoffMs: retryBackoffMs(attempt) },
+            {
+              retries: left,
+              errorMessage: message,
+              retryBackoffMs: own?.retryBackoffMs ?? retryBackoffMs(attempt),
+            },
             actor,
           );
         }

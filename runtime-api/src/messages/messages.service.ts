@@ -30,11 +30,7 @@ export class MessagesService {
         ...(channel === 'message' ? { correlationKey: correlationKey ?? IsNull() } : {}),
       },
     });
-    const ids = new Set([
-      ...rows.map((r) => r.instanceId),
-      ...this.host.waitingInMemory(channel, name),
-    ]);
-    return this.host.existing([...ids]);
+    return this.host.existing([...new Set(rows.map((r) => r.instanceId))]);
   }
 
   /** Correlates a message: once per process (its oldest waiting instance), and message starts. */
@@ -44,16 +40,11 @@ export class MessagesService {
   ): Promise<{ correlated: number }> {
     const ids = await this.waiting('message', message.name, message.correlationKey);
     let correlated = 0;
-    await this.host.execute(
-      ids,
-      actor,
-      (engine) => {
-        const r = engine.correlateMessage(message);
-        if (r.ok) correlated = r.correlated;
-        return r;
-      },
-      { dropForeign: true },
-    );
+    await this.host.execute(ids, actor, (engine) => {
+      const r = engine.correlateMessage(message);
+      if (r.ok) correlated = r.correlated;
+      return r;
+    });
     return { correlated };
   }
 
@@ -63,11 +54,8 @@ export class MessagesService {
     actor: string,
   ): Promise<{ delivered: number }> {
     const ids = await this.waiting('signal', signal.name);
-    const outcome = await this.host.execute(
-      ids,
-      actor,
-      (engine) => engine.broadcastSignal(signal.name, signal.variables),
-      { dropForeign: true },
+    const outcome = await this.host.execute(ids, actor, (engine) =>
+      engine.broadcastSignal(signal.name, signal.variables),
     );
     return { delivered: reached(outcome.ok ? outcome.events : [], new Set(ids)) };
   }

@@ -1,10 +1,14 @@
-import { EntitySchema, type ValueTransformer } from 'typeorm';
+// First, so entity modules that import asNumber from here find it evaluated (import cycle).
+import { asNumber } from './as-number.js';
+import { EntitySchema } from 'typeorm';
+import { TimerStartEntity } from './timer-start-entities.js';
+import { PluginConfigEntity } from './plugin-entities.js';
+import { AuditLedgerEntity } from './ledger-entities.js';
+import { IDENTITY_ENTITIES } from './identity-entities.js';
+import { TaskAttachmentEntity, TaskCommentEntity, TaskRecordEntity } from './task-entities.js';
 
-/** bigint columns come back as strings from PostgreSQL; times are ms since epoch everywhere. */
-const asNumber: ValueTransformer = {
-  to: (v: unknown) => v,
-  from: (v: unknown) => (v === null || v === undefined ? v : Number(v)),
-};
+/** Kept for modules that import it from here; new code imports './as-number.js' (no import cycle). */
+export { asNumber };
 
 export interface UserRow {
   id: string;
@@ -13,6 +17,10 @@ export interface UserRow {
   salt: string;
   roles: string;
   createdAt: number;
+  /** Set: the account may not sign in (identity migration). */
+  disabledAt: number | null;
+  /** Bumped by every change to the account; tokens carrying an older one are refused. */
+  tokenVersion: number;
 }
 
 export interface DeploymentRow {
@@ -89,6 +97,8 @@ export const UserEntity = new EntitySchema<UserRow>({
     salt: { type: 'varchar', length: 64 },
     roles: { type: 'text' },
     createdAt: { name: 'created_at', type: 'bigint', transformer: asNumber },
+    disabledAt: { name: 'disabled_at', type: 'bigint', nullable: true, transformer: asNumber },
+    tokenVersion: { name: 'token_version', type: 'integer', default: 0 },
   },
 });
 
@@ -257,6 +267,13 @@ export const SubscriptionEntity = new EntitySchema<SubscriptionRow>({
 });
 
 export const ENTITIES = [
+  PluginConfigEntity,
+  AuditLedgerEntity,
+  ...IDENTITY_ENTITIES,
+  TaskRecordEntity,
+  TaskCommentEntity,
+  TaskAttachmentEntity,
+  TimerStartEntity,
   JobEntity,
   TimerEntity,
   SubscriptionEntity,

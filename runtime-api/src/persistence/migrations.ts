@@ -1,4 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { InstanceListIndexes1763970000000 } from './instances-migration.js';
+import { TimerStartTable1763980000000 } from './timer-start-migration.js';
+import { PluginConfigTable1763990000000 } from './plugin-migration.js';
+import { AuditLedger1763950000000 } from './ledger-migration.js';
+import { IdentityTables1763940000000 } from './identity-migration.js';
+import { TaskHistory1763960000000 } from './task-migration.js';
 
 /**
  * The schema, one statement list for both dialects (the column types used are common to sqlite and
@@ -157,6 +163,12 @@ export class SubscriptionTable1763930000000 implements MigrationInterface {
 }
 
 export const MIGRATIONS = [
+  PluginConfigTable1763990000000,
+  AuditLedger1763950000000,
+  InstanceListIndexes1763970000000,
+  IdentityTables1763940000000,
+  TaskHistory1763960000000,
+  TimerStartTable1763980000000,
   InitialSchema1763900000000,
   JobTable1763910000000,
   TimerTable1763920000000,

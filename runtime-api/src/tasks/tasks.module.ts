@@ -1,86 +1,50 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import type { RuntimeConfig } from '../config.js';
+import { CONFIG } from '../tokens.js';
+import { AttachmentStore } from './attachment-store.js';
 import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Module,
-  Param,
-  Post,
-  Query,
-  Req,
-} from '@nestjs/common';
-import type { DataSource, FindOptionsWhere } from 'typeorm';
-import { actorOf, OPERATORS, Roles, type AuthedRequest } from '../auth/roles.js';
-import { BodyValidation } from '../common/validation.js';
-import { EngineHost } from '../engine-host/engine-host.js';
-import { InstanceEntity, UserTaskEntity, type UserTaskRow } from '../persistence/entities.js';
-import { toInstanceDto, type InstanceDto } from '../instances/instance-dto.js';
-import { DATA_SOURCE } from '../tokens.js';
+  AttachmentDownloadController,
+  TaskAttachmentsController,
+} from './task-attachments.controller.js';
+import { TaskAttachmentsService } from './task-attachments.service.js';
+import { TaskCommentsController } from './task-comments.controller.js';
+import { TaskCommentsService } from './task-comments.service.js';
+import { TaskForms } from './task-forms.js';
+import { TasksController } from './tasks.controller.js';
+import { TasksService } from './tasks.service.js';
 
-export interface TaskDto {
-  id: string;
-  processInstanceId: string;
-  elementId: string;
-  name: string | null;
-  assignee: string | null;
-  candidateRoles: string[];
-  formKey: string | null;
-  createdAt: string;
-}
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 
-function toTaskDto(r: UserTaskRow): TaskDto {
-  return {
-    id: r.id,
-    processInstanceId: r.instanceId,
-    elementId: r.elementId,
-    name: r.name,
-    assignee: r.assignee,
-    candidateRoles: JSON.parse(r.candidateRoles) as string[],
-    formKey: r.formKey,
-    createdAt: new Date(r.createdAt).toISOString(),
-  };
-}
-
-const COMPLETE_BODY = new BodyValidation({ variables: { type: 'object' } });
-
-@Controller('api/tasks')
-export class TasksController {
-  constructor(
-    @Inject(EngineHost) private readonly host: EngineHost,
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
-  ) {}
-
-  /** Open tasks. */
-  @Get()
-  async list(
-    @Query('processInstanceId') processInstanceId?: string,
-    @Query('assignee') assignee?: string,
-  ): Promise<TaskDto[]> {
-    const where: FindOptionsWhere<UserTaskRow> = {};
-    if (typeof processInstanceId === 'string' && processInstanceId)
-      where.instanceId = processInstanceId;
-    if (typeof assignee === 'string' && assignee) where.assignee = assignee;
-    const rows = await this.ds
-      .getRepository(UserTaskEntity)
-      .find({ where, order: { createdAt: 'ASC', id: 'ASC' } });
-    return rows.map(toTaskDto);
-  }
-
-  @Roles(...OPERATORS)
-  @Post(':id/complete')
-  @HttpCode(200)
-  async complete(
-    @Param('id') id: string,
-    @Body(COMPLETE_BODY) body: { variables?: Record<string, unknown> } | undefined,
-    @Req() req: AuthedRequest,
-  ): Promise<{ id: string; processInstance: InstanceDto }> {
-    const instanceId = id.slice(0, id.lastIndexOf('.'));
-    await this.host.completeTask(id, body?.variables ?? {}, actorOf(req));
-    const row = await this.ds.getRepository(InstanceEntity).findOneByOrFail({ id: instanceId });
-    return { id, processInstance: toInstanceDto(row) };
-  }
-}
-
-@Module({ controllers: [TasksController] })
+@Module({
+  imports: [
+    // No storage given: multer holds uploads in memory, up to the limit (checked by content before anything is written);
+    // past it multer stops reading and the request is refused with 413.
+    MulterModule.registerAsync({
+      inject: [CONFIG],
+      useFactory: (config: RuntimeConfig) => ({
+        defParamCharset: 'utf8',
+        limits: {
+          fileSize: config.attachmentMaxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES,
+          files: 1,
+          fields: 10,
+        },
+      }),
+    }),
+  ],
+  controllers: [
+    TasksController,
+    TaskCommentsController,
+    TaskAttachmentsController,
+    AttachmentDownloadController,
+  ],
+  providers: [
+    TasksService,
+    TaskForms,
+    TaskCommentsService,
+    TaskAttachmentsService,
+    AttachmentStore,
+  ],
+  exports: [TasksService],
+})
 export class TasksModule {}

@@ -11,6 +11,8 @@ import type { RuntimeConfig } from '../config.js';
 import { EngineHost } from '../engine-host/engine-host.js';
 import { dialectOf } from '../persistence/data-source.js';
 import { TimerEntity } from '../persistence/entities.js';
+import { TimerStartEntity, type TimerStartRow } from '../persistence/timer-start-entities.js';
+import { recordTimerStartFired, savedSchedule } from '../engine-host/timer-start-schedule.js';
 import { CONFIG, DATA_SOURCE, LOGGER } from '../tokens.js';
 
 const LEASE_MS = 60_000;
@@ -61,16 +63,16 @@ export class TimersService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async fireDue(): Promise<number> {
-    let fired = 0;
+    let fired = await this.fireDueStarts();
     for (;;) {
       const instances = await this.claim();
       if (instances.length === 0) return fired;
       for (const instanceId of instances) {
         const now = this.host.clock.now();
         try {
-          await this.host.execute([instanceId], 'timer', (e) => e.fireDueTimers(now), {
-            dropForeign: true,
-          });
+          await this.host.execute([instanceId], 'timer', (e) =>
+            e.fireInstanceTimers(instanceId, now),
+          );
           fired++;
         } catch (e) {
           // Another command changed the instance first (409) or it is gone: its lease runs out and
@@ -80,6 +82,59 @@ export class TimersService implements OnApplicationBootstrap, OnApplicationShutd
       }
       if (instances.length < BATCH) return fired;
     }
+  }
+
+  /**
+   * Fires due timer start events (a new instance each). The row is the schedule: it is put into
+   * the engine before firing (another replica may have fired it since this one deployed), and the
+   * next due time — or 'spent' — is written in the same transaction as the new instance.
+   */
+  private async fireDueStarts(): Promise<number> {
+    let started = 0;
+    for (;;) {
+      const rows = await this.claimStarts();
+      for (const row of rows) {
+        const now = this.host.clock.now();
+        try {
+          await this.host.execute(
+            [],
+            'timer',
+            (e) => {
+              e.restoreTimerStart(row.id, savedSchedule(row));
+              return e.fireTimerStart(row.id, now);
+            },
+            { inTransaction: (m) => recordTimerStartFired(m, this.host.engine, row.id) },
+          );
+          started++;
+        } catch (e) {
+          this.logger.warn({ timerStart: row.id, err: e }, 'timer start not fired');
+        }
+      }
+      if (rows.length < BATCH) return started;
+    }
+  }
+
+  private claimStarts(): Promise<TimerStartRow[]> {
+    const now = this.host.clock.now();
+    const postgres = dialectOf(this.ds) === 'postgres';
+    return this.host.serialize(() =>
+      this.ds.transaction(async (m) => {
+        const qb = m
+          .getRepository(TimerStartEntity)
+          .createQueryBuilder('s')
+          .where("s.state = 'scheduled' AND s.due_at <= :now", { now })
+          .andWhere('(s.lock_until IS NULL OR s.lock_until < :now)', { now })
+          .orderBy('s.due_at', 'ASC')
+          .limit(BATCH);
+        if (postgres) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+        const rows = await qb.getMany();
+        for (const r of rows)
+          await m
+            .getRepository(TimerStartEntity)
+            .update({ id: r.id }, { lockOwner: this.owner, lockUntil: now + LEASE_MS });
+        return rows;
+      }),
+    );
   }
 
   /** Leases the due timers of up to BATCH instances; returns those instances. */
