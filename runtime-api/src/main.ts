@@ -9,6 +9,15 @@ import { loadConfig } from './config.js';
 const config = loadConfig();
 const runtime = await createApp(config);
 const { logger } = runtime;
+// A plugin's stray timer or un-awaited promise that throws would end the process under Node's
+// default. Everything that matters is in the database and the engine keeps no instance in memory
+// between commands, so logging the error and serving on is safe — and a gas alarm keeps flowing.
+process.on('unhandledRejection', (reason) =>
+  logger.error({ err: reason }, 'unhandled promise rejection (kept running)'),
+);
+process.on('uncaughtException', (err) =>
+  logger.error({ err }, 'uncaught exception (kept running)'),
+);
 try {
   const { bundles, skipped } = await bundledDeployments();
   if (skipped) logger.warn(skipped);

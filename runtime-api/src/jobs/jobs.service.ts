@@ -22,7 +22,13 @@ export function retryBackoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 5 * 60_000);
 }
 
-const DEFAULT_LOCK_MS = 5 * 60_000;
+/**
+ * The built-in worker leases one job at a time, for the handler time limit plus a margin: a lease
+ * covers only work that has started, so after a crash the jobs it held are free again within about
+ * a minute (a lease on a whole batch would hold jobs that were never begun for the batch's time).
+ */
+const WORKER_LEASE_MARGIN_MS = 30_000;
+const DEFAULT_HANDLER_LIMIT_MS = 30_000;
 
 /**
  * Jobs in the `job` table: claimed with leases (PostgreSQL `FOR UPDATE SKIP LOCKED`, so replicas
@@ -167,7 +173,9 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     let ran = 0;
     for (const type of this.handlers.types()) {
       for (;;) {
-        const rows = await this.claim(type, 32, DEFAULT_LOCK_MS, this.workerId);
+        const lease =
+          (this.config.pluginTimeoutMs ?? DEFAULT_HANDLER_LIMIT_MS) + WORKER_LEASE_MARGIN_MS;
+        const rows = await this.claim(type, 1, lease, this.workerId);
         if (rows.length === 0) break;
         const attempts = new Map(rows.map((r) => [r.jobKey, r.attempts]));
         for (const job of await this.views(rows)) {

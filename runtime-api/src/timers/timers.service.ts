@@ -15,7 +15,12 @@ import { TimerStartEntity, type TimerStartRow } from '../persistence/timer-start
 import { recordTimerStartFired, savedSchedule } from '../engine-host/timer-start-schedule.js';
 import { CONFIG, DATA_SOURCE, LOGGER } from '../tokens.js';
 
-const LEASE_MS = 60_000;
+/**
+ * Firing a batch takes well under a second per instance; a short lease means timers held by a
+ * crashed process fire soon after a restart. Should a lease lapse mid-batch, two firings of one
+ * timer still cannot both commit: the instance version check refuses the second (409, logged).
+ */
+const LEASE_MS = 15_000;
 const BATCH = 100;
 
 /**
