@@ -115,12 +115,24 @@ export class Engine {
     const deploymentId = `d${++this.deploymentCounter}`;
     this.resources.set(deploymentId, others);
     const processes: DeployResult['processes'] = [];
+    // The forms and rule sets deployed with a process belong to its version: the same BPMN with a
+    // changed form is a new version, so new permits get the new form and running ones keep theirs.
+    const companions =
+      others.size > 0
+        ? ':' +
+          contentHash(
+            [...others]
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([name, text]) => `${name}\u0000${contentHash(text)}`)
+              .join('\u0000'),
+          )
+        : '';
     for (const l of loaded) {
       for (const model of l.models) {
         const { version, isNew } = this.registry.add(
           model,
           deploymentId,
-          `${l.hash}:${model.id}`,
+          `${l.hash}:${model.id}${companions}`,
           model.versionTag,
         );
         processes.push({ id: version.processId, key: version.key, version: version.version });

@@ -18,6 +18,24 @@ describe('deployments and versions', () => {
     expect(changed.processes[0]?.version).toBe(2);
   });
 
+  it('given a process deployed with its form, when the same BPMN is deployed with a changed form, then that is a new version whose deployment holds the new form', async () => {
+    const engine = new Engine({ clock: () => T0 });
+    const bpmn = resource('user-task-assignment');
+    const form = (required: string[]) => ({
+      name: 'hot-work-permit-form.schema.json',
+      content: JSON.stringify({ type: 'object', required }),
+    });
+    const v1 = await engine.deploy([bpmn, form(['gasTestId'])]);
+    const same = await engine.deploy([form(['gasTestId']), bpmn]);
+    const v2 = await engine.deploy([bpmn, form(['gasTestId', 'fireWatcher'])]);
+
+    expect(v1.processes[0]?.version).toBe(1);
+    expect(same.processes[0]?.version).toBe(1);
+    expect(v2.processes[0]?.version).toBe(2);
+    const content = engine.getResource(v2.deploymentId, 'hot-work-permit-form.schema.json');
+    expect(JSON.parse(content!).required).toContain('fireWatcher');
+  });
+
   it.each([
     ['versionTag', 1],
     ['deployment', 1],
