@@ -526,7 +526,25 @@ describe('readPluginPackage / checkPluginPackage', () => {
         },
       }),
     );
-    const fixed = { ...plugin, elementTemplates: [] };
+    // A template may preset the runtime's own `safeflow:notify` for the plugin's notifier.
+    const notifyTemplate = {
+      id: 'acme.page-crew',
+      name: 'Page the crew',
+      appliesTo: ['bpmn:ServiceTask'],
+      properties: [
+        {
+          type: 'Hidden' as const,
+          value: 'safeflow:notify',
+          binding: { type: 'zeebe:taskDefinition' as const, property: 'type' as const },
+        },
+        {
+          type: 'Hidden' as const,
+          value: 'pager',
+          binding: { type: 'zeebe:taskHeader' as const, key: 'notifier' },
+        },
+      ],
+    };
+    const fixed = { ...plugin, elementTemplates: [notifyTemplate] };
     expect(
       checkPluginPackage(fixed, readPluginPackage(join(dir, 'package.json')), {
         mainMustExist: true,

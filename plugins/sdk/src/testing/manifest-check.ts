@@ -5,6 +5,9 @@ import { MANIFEST_FIELD, type PluginManifest } from '../manifest.js';
 import type { PluginDefinition } from '../plugin-definition.js';
 import { SDK_VERSION } from '../sdk-version.js';
 
+/** Task types the runtime itself handles, using a plugin's notifier or fact provider. */
+const RUNTIME_TASK_TYPES = new Set(['safeflow:notify', 'safeflow:fact']);
+
 /** A plugin package as the runtime sees it before loading any code. */
 export interface PluginPackage {
   /** The package directory. */
@@ -81,6 +84,7 @@ export function checkPluginPackage(
   }
 
   const taskTypes = new Set(Object.keys(plugin.taskHandlers ?? {}));
+  // Templates may preset the runtime's own task types for the plugin's notifiers and fact providers.
   const templateIds = new Set<string>();
   for (const t of plugin.elementTemplates ?? []) {
     if (templateIds.has(t.id)) problems.push(`element template id '${t.id}' is used twice`);
@@ -89,7 +93,10 @@ export function checkPluginPackage(
       (p) => p.binding.type === 'zeebe:taskDefinition' && p.binding.property === 'type',
     );
     if (!typeProp) problems.push(`element template '${t.id}' does not set the task type`);
-    else if (!taskTypes.has(String(typeProp.value))) {
+    else if (
+      !taskTypes.has(String(typeProp.value)) &&
+      !RUNTIME_TASK_TYPES.has(String(typeProp.value))
+    ) {
       problems.push(
         `element template '${t.id}' sets task type '${String(typeProp.value)}', which the plugin does not handle`,
       );
