@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RuntimeApp } from '@safeflow/runtime-api';
 import type { TestDatabase } from './api-suite.js';
-import { client, loginAdmin, testConfig } from './http.js';
+import { client, loginAdmin, testConfig, userToken } from './http.js';
 
 /** start → user task `fill` (formKey `formKey`, if any) → end. */
 function formFlow(processId: string, formKey?: string, extra = ''): string {
@@ -114,17 +114,7 @@ export function deploymentsSuite(name: string, open: () => Promise<TestDatabase>
       admin = await loginAdmin(call);
       for (const role of ['worker', 'auditor', 'integrator', 'safety-officer']) {
         const username = `dep.${role}`;
-        const created = await call('POST', '/api/users', admin, {
-          username,
-          password: 'password-123',
-          roles: [role],
-        });
-        expect(created.status).toBe(201);
-        const login = await call('POST', '/api/auth/login', undefined, {
-          username,
-          password: 'password-123',
-        });
-        tokens[role] = login.body.accessToken as string;
+        tokens[role] = await userToken(call, admin, username, [role]);
       }
     }, 60_000);
 

@@ -172,3 +172,26 @@ export async function startInstance(
 export async function getInstance(call: Call, token: string, id: string) {
   return (await call('GET', `/api/process-instances/${id}`, token)).body;
 }
+
+/** Creates a user (as `admin`) with `roles` and signs it in; resolves to its access token. */
+export async function userToken(
+  call: Call,
+  admin: string,
+  username: string,
+  roles: string[],
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const created = await call('POST', '/api/users', admin, {
+    username,
+    password: 'password-123',
+    roles,
+    ...extra,
+  });
+  expect(created.status).toBe(201);
+  const login = await call('POST', '/api/auth/login', undefined, {
+    username,
+    password: 'password-123',
+  });
+  expect(login.status).toBe(200);
+  return login.body.accessToken as string;
+}

@@ -14,6 +14,7 @@ import {
   serviceTaskFlow,
   testConfig,
   timerCatchFlow,
+  userToken,
 } from './http.js';
 
 const HEADER = `<?xml version="1.0" encoding="UTF-8"?>
@@ -126,17 +127,7 @@ export function instancesSuite(name: string, open: () => Promise<TestDatabase>):
         await deployXml(call, admin, pid, xml);
       for (const role of ['worker', 'auditor', 'manager', 'safety-officer']) {
         const username = `ins.${role}`;
-        const created = await call('POST', '/api/users', admin, {
-          username,
-          password: 'password-123',
-          roles: [role],
-        });
-        expect(created.status).toBe(201);
-        const login = await call('POST', '/api/auth/login', undefined, {
-          username,
-          password: 'password-123',
-        });
-        tokens[role] = login.body.accessToken as string;
+        tokens[role] = await userToken(call, admin, username, [role]);
       }
     }, 60_000);
 
