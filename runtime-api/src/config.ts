@@ -41,6 +41,8 @@ export interface RuntimeConfig {
   pluginTimeoutMs?: number;
   /** Time limit of a plugin's init / start / stop / health hook, ms; default 10000. */
   pluginHookTimeoutMs?: number;
+  /** Heap limit of each plugin's worker thread, MB; default 256. */
+  pluginMaxHeapMb?: number;
   /** Key for plugin secrets at rest; otherwise `<dataDir>/secrets-key` (generated, mode 600). */
   secretsKey?: string;
   /** Where log lines go instead of stdout (tests capture them). */
@@ -102,6 +104,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
           pluginHookTimeoutMs: positiveInteger(
             env.SAFEFLOW_PLUGIN_HOOK_TIMEOUT_MS,
             'SAFEFLOW_PLUGIN_HOOK_TIMEOUT_MS',
+          ),
+        }
+      : {}),
+    ...(env.SAFEFLOW_PLUGIN_MAX_HEAP_MB
+      ? {
+          pluginMaxHeapMb: positiveInteger(
+            env.SAFEFLOW_PLUGIN_MAX_HEAP_MB,
+            'SAFEFLOW_PLUGIN_MAX_HEAP_MB',
           ),
         }
       : {}),

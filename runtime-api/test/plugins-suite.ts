@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, ManualClock, type RuntimeApp, type RuntimeConfig } from '@safeflow/runtime-api';
 import { JobEntity } from '../src/persistence/entities.js';
 import { PluginConfigEntity } from '../src/persistence/plugin-entities.js';
+import { FactsService } from '../src/plugins/facts.service.js';
 import { RuleOperatorsService } from '../src/plugins/rule-operators.service.js';
 import type { TestDatabase } from './api-suite.js';
 import {
@@ -31,6 +32,9 @@ const GAS = 'safeflow-plugin-gas-detector';
 const TOKEN = 'gas-api-token-7f3a9c21e8';
 const CALL_TIMEOUT_MS = 1500;
 const HOOK_TIMEOUT_MS = 500;
+/** Each plugin's worker heap: small, so the memory hog reaches it quickly. */
+const PLUGIN_HEAP_MB = 64;
+const SPIN = 'safeflow-plugin-spinning';
 
 /** Every log line the runtime writes, parsed; tests wait for a line instead of sleeping. */
 class LogCapture {
@@ -204,6 +208,7 @@ export function pluginsSuite(name: string, open: () => Promise<TestDatabase>): v
         ],
         pluginTimeoutMs: CALL_TIMEOUT_MS,
         pluginHookTimeoutMs: HOOK_TIMEOUT_MS,
+        pluginMaxHeapMb: PLUGIN_HEAP_MB,
         jobPollMs: 0,
         timerPollMs: 0,
         ...extra,
@@ -230,6 +235,13 @@ export function pluginsSuite(name: string, open: () => Promise<TestDatabase>): v
       throw new Error('jobs keep coming after 10 passes');
     };
 
+    /** Resolves when plugin `name` has been started on its `restarts`-th replacement worker. */
+    const restarted = (name: string, restarts: number) =>
+      log.waitFor(
+        (l) => l.msg === 'plugin started' && l.plugin === name && l.restarts === restarts,
+        15_000,
+      );
+
     const jobOf = async (instanceId: string) =>
       (await runtime.dataSource.getRepository(JobEntity).findBy({ instanceId }))[0];
 
@@ -240,6 +252,8 @@ export function pluginsSuite(name: string, open: () => Promise<TestDatabase>): v
 
     beforeAll(async () => {
       process.on('unhandledRejection', onUnhandled);
+      // Something a plugin must not find in its worker's environment (the runtime's own settings).
+      process.env.SAFEFLOW_TEST_CANARY = 'runtime-only-canary';
       db = await open();
       // The fixtures, as an operator would lay them out: plugin folders in the plugins dir, and
       // an npm package installed with `npm install --prefix <pluginsDir>`.
@@ -269,6 +283,8 @@ export function pluginsSuite(name: string, open: () => Promise<TestDatabase>): v
 
     afterAll(async () => {
       process.off('unhandledRejection', onUnhandled);
+      delete process.env.SAFEFLOW_TEST_CANARY;
+      delete (globalThis as Record<string, unknown>).__safeflowRuntimeMarker;
       await runtime?.close();
       await new Promise((resolve) => hook?.server.close(resolve));
       await db?.drop();
@@ -288,9 +304,13 @@ export function pluginsSuite(name: string, open: () => Promise<TestDatabase>): v
           'safeflow-plugin-incompatible-sdk',
           'safeflow-plugin-init-hangs',
           'safeflow-plugin-init-throws',
+          'safeflow-plugin-memory-hog',
           'safeflow-plugin-not-installed',
           'safeflow-plugin-permit-roster',
           'safeflow-plugin-rejecting',
+          'safeflow-plugin-snooping',
+          SPIN,
+          'safeflow-plugin-stray-throw',
           'safeflow-plugin-throwing',
           'safeflow-plugin-twin-gas-detector',
           'safeflow-plugin-wrong-name',
@@ -640,6 +660,134 @@ export function pluginsSuite(name: string, open: () => Promise<TestDatabase>): v
           ),
         }),
       ]);
+    });
+
+    it('a handler stuck in a synchronous loop fails at the time limit while the runtime serves; a fresh worker brings the plugin back', async () => {
+      await deployXml(call, admin, 'p_spin', serviceTaskFlow('p_spin', 'spinning:work', 1));
+      await deployXml(call, admin, 'p_spin_ok', serviceTaskFlow('p_spin_ok', 'spinning:ok', 1));
+      const spinning = await startInstance(call, admin, 'p_spin');
+      const gas = await startInstance(call, admin, 'gas_check', { h2sPpm: 2 });
+      let passDone = false;
+      const pass = runtime.jobs.runDue().then((n) => {
+        passDone = true;
+        return n;
+      });
+      await log.waitFor((l) => l.msg === 'spinning attempt started');
+      // The plugin's thread spins; the runtime's does not: requests and another plugin's calls
+      // complete while the job worker still waits on the stuck attempt.
+      const served = await call('GET', `/api/process-instances/${gas}`, admin);
+      expect(served.status).toBe(200);
+      expect((await call('GET', `/api/plugins/${GAS}`, admin)).body.status).toBe('up');
+      const wind = await runtime.app.get(FactsService).fetch('wind-speed', { site: 'unit-3' });
+      expect(wind).toMatchObject({ value: 12.5, unit: 'm/s' });
+      expect(passDone).toBe(false);
+      await pass;
+
+      // The attempt failed at the time limit (retries 1 → an incident), the other job completed.
+      const timedOut = `task type 'spinning:work' of plugin '${SPIN}' timed out after ${CALL_TIMEOUT_MS} ms`;
+      expect(await incidentsOf(spinning)).toEqual([
+        expect.objectContaining({
+          type: 'JOB_NO_RETRIES',
+          message: expect.stringContaining(timedOut),
+        }),
+      ]);
+      expect((await getInstance(call, admin, gas)).activeElementIds).toEqual(['ok']);
+      // It did not even acknowledge the abort: its worker was terminated and replaced.
+      const lost = log.lines().find((l) => l.msg === 'plugin worker lost' && l.plugin === SPIN);
+      expect(lost?.err).toBe(
+        `${timedOut} and did not answer the abort within 1000 ms (stuck in synchronous code?): ` +
+          'its worker was terminated',
+      );
+      await restarted(SPIN, 1);
+      expect(await plugin(SPIN)).toMatchObject({
+        status: 'up',
+        lastError: null,
+        worker: { restarts: 1, lastExit: expect.stringContaining('stuck in synchronous code') },
+      });
+      const ok = await startInstance(call, admin, 'p_spin_ok');
+      await runtime.jobs.runDue();
+      const after = await getInstance(call, admin, ok);
+      expect(after.activeElementIds).toEqual(['check']);
+      expect(after.variables.spun).toBe(false);
+      expect(unhandled).toEqual([]);
+    });
+
+    it('a rule operator stuck in a synchronous loop costs one bounded wait and an error; its worker is replaced', async () => {
+      const operators = runtime.app.get(RuleOperatorsService);
+      const started = performance.now();
+      expect(() => operators.evaluate('spinsForever', 1, 2)).toThrow(
+        `rule operator 'spinsForever' of plugin '${SPIN}' failed: rule operator 'spinsForever' did not answer within 250 ms`,
+      );
+      expect(performance.now() - started).toBeLessThan(2_000);
+      // While it is still stuck, the next evaluation fails at once instead of waiting again.
+      expect(() => operators.evaluate('spinsForever', 1, 2)).toThrow(
+        'still busy with an earlier evaluation',
+      );
+      // Another plugin's operator is not affected.
+      expect(operators.evaluate('aboveLimit', 12, 10)).toBe(true);
+      await restarted(SPIN, 2);
+      expect(await plugin(SPIN)).toMatchObject({
+        status: 'up',
+        worker: { restarts: 2, lastExit: expect.stringContaining("rule operator 'spinsForever'") },
+      });
+    });
+
+    it("a throw from a plugin's own timer restarts its worker, never the runtime", async () => {
+      const STRAY = 'safeflow-plugin-stray-throw';
+      await deployXml(call, admin, 'p_stray', serviceTaskFlow('p_stray', 'stray-throw:arm', 1));
+      const id = await startInstance(call, admin, 'p_stray');
+      await runtime.jobs.runDue();
+      // The call itself answered; the throw came after, outside any call.
+      expect((await getInstance(call, admin, id)).variables.armed).toBe(true);
+      await log.waitFor((l) => l.msg === 'plugin worker lost' && l.plugin === STRAY);
+      await restarted(STRAY, 1);
+      expect(await plugin(STRAY)).toMatchObject({
+        status: 'up',
+        worker: { restarts: 1, lastExit: 'stray timer exploded' },
+      });
+      expect((await call('GET', '/api/plugins', admin)).status).toBe(200);
+      expect(unhandled).toEqual([]);
+    });
+
+    it('a plugin sees only what its context hands it: no runtime globals, no runtime settings in its environment', async () => {
+      (globalThis as Record<string, unknown>).__safeflowRuntimeMarker = runtime;
+      await deployXml(call, admin, 'p_snoop', serviceTaskFlow('p_snoop', 'snooping:look', 1));
+      const id = await startInstance(call, admin, 'p_snoop');
+      await runtime.jobs.runDue();
+      expect((await getInstance(call, admin, id)).variables).toMatchObject({
+        mainThread: false,
+        runtimeMarker: 'undefined',
+        secretsKeyInEnv: null,
+        canaryInEnv: null,
+        databaseUrlInEnv: null,
+        contextKeys: ['config', 'logger', 'now', 'signal'],
+        configKeys: [],
+      });
+      // The runtime's own thread does have both: they were there to be found.
+      expect(process.env.SAFEFLOW_TEST_CANARY).toBe('runtime-only-canary');
+    });
+
+    it("a plugin that exhausts its heap is stopped by its worker's memory limit; the runtime carries on", async () => {
+      const HOG = 'safeflow-plugin-memory-hog';
+      await deployXml(call, admin, 'p_hog', serviceTaskFlow('p_hog', 'memory-hog:eat', 1));
+      const hog = await startInstance(call, admin, 'p_hog');
+      const gas = await startInstance(call, admin, 'gas_check', { h2sPpm: 3 });
+      await runtime.jobs.runDue();
+      expect(await incidentsOf(hog)).toEqual([
+        expect.objectContaining({
+          type: 'JOB_NO_RETRIES',
+          message: expect.stringContaining(
+            `plugin '${HOG}' worker stopped: Worker terminated due to reaching memory limit`,
+          ),
+        }),
+      ]);
+      expect((await getInstance(call, admin, gas)).activeElementIds).toEqual(['ok']);
+      await restarted(HOG, 1);
+      expect(await plugin(HOG)).toMatchObject({
+        status: 'up',
+        worker: { restarts: 1, lastExit: expect.stringContaining('JS heap out of memory') },
+      });
+      expect(unhandled).toEqual([]);
     });
 
     it("keeps a plugin's secret out of incidents, responses and the log", async () => {

@@ -10,9 +10,10 @@ export interface PluginLogger {
 
 /**
  * Everything a plugin may use of the runtime. Plugins get capabilities only through this object —
- * no database, no engine, no other plugin's configuration. (It is a contract, not a sandbox: code
- * in the same process could reach further; the runtime's isolation is about failures — throws,
- * rejections and hangs — and is described in docs/plugins.md.)
+ * no database, no engine, no other plugin's configuration. The runtime runs each plugin in a
+ * worker thread of its own and builds this object there from messages, so none of the runtime's
+ * objects are within reach (a thread is not an OS sandbox, though: files and the network are;
+ * see docs/plugins.md, "Failures and isolation").
  */
 export interface PluginContext<Config = Record<string, unknown>> {
   /** The plugin's configuration, validated against its manifest's configSchema, secrets decrypted. */

@@ -1,11 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connector, PluginContext } from '@safeflow/plugin-sdk';
+import type { Reading } from '@safeflow/plugin-sdk';
 import type { Logger } from 'pino';
-import type { RuntimeConfig } from '../config.js';
-import { CONFIG, LOGGER } from '../tokens.js';
-import { messageOf, withinTime } from './bounded-call.js';
-import type { LoadedPlugin } from './plugin-loader.js';
-import { hookTimeoutMs } from './plugin-timeouts.js';
+import { LOGGER } from '../tokens.js';
+import { messageOf } from './bounded-call.js';
 import { ReadingsService, type ConnectionSink } from './readings.service.js';
 import type { SecretRedactor } from './secret-redactor.js';
 
@@ -27,9 +24,22 @@ interface ConnectionSpec {
 }
 
 interface RunningConnection {
+  /** The id the plugin's worker knows this connection by (unique per start). */
+  id: string;
   state: ConnectionState;
   sink: ConnectionSink;
-  handle: Connector | undefined;
+  stoppable: boolean;
+}
+
+/** The plugin's side of its connections: its worker, through the plugin host (time-limited). */
+export interface RemoteConnections {
+  start(
+    id: string,
+    name: string,
+    connector: string,
+    settings: Record<string, unknown>,
+  ): Promise<{ stoppable: boolean }>;
+  stop(id: string, name: string): Promise<void>;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -58,38 +68,43 @@ function connectionSpecs(config: Record<string, unknown>): ConnectionSpec[] | st
 
 /**
  * Runs the connections a plugin's configuration asks for (started after the plugin's `start`,
- * stopped before its `stop`), each with a sink into the readings store. A connector that throws,
+ * stopped before its `stop`), each with a sink into the readings store; the connector's code runs
+ * in the plugin's worker, which posts readings and statuses back by connection id. A connector that throws,
  * rejects or hangs while starting is one failed connection: the plugin shows degraded, the others
  * run.
  */
 @Injectable()
 export class ConnectorsService {
   private readonly running = new Map<string, RunningConnection[]>();
+  private generation = 0;
 
   constructor(
     @Inject(ReadingsService) private readonly readings: ReadingsService,
-    @Inject(CONFIG) private readonly config: RuntimeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /**
+   * Starts the connections `config` asks for. `connectors` are the plugin's connector names;
+   * readings and statuses its worker posts come back through `deliver` and `status`.
+   */
   async startAll(
-    loaded: LoadedPlugin,
-    ctx: PluginContext,
+    plugin: string,
+    connectors: string[],
+    config: Record<string, unknown>,
     redactor: SecretRedactor,
+    remote: RemoteConnections,
   ): Promise<void> {
-    const plugin = loaded.pkg.name;
-    const factories = loaded.definition.connectors ?? {};
-    const names = Object.keys(factories);
-    const specs = connectionSpecs(ctx.config);
+    const specs = connectionSpecs(config);
     const list: RunningConnection[] = [];
     this.running.set(plugin, list);
     if (typeof specs === 'string') {
       this.logger.warn({ plugin }, specs);
       return;
     }
+    const generation = ++this.generation;
     await Promise.all(
-      specs.map(async (spec) => {
-        const connector = spec.connector ?? (names.length === 1 ? names[0]! : '');
+      specs.map(async (spec, i) => {
+        const connector = spec.connector ?? (connectors.length === 1 ? connectors[0]! : '');
         const state: ConnectionState = {
           name: spec.name,
           connector,
@@ -101,24 +116,25 @@ export class ConnectorsService {
           if (detail === undefined) delete state.detail;
           else state.detail = redactor.text(String(detail));
         });
-        const entry: RunningConnection = { state, sink, handle: undefined };
+        const entry: RunningConnection = {
+          id: `${generation}:${i}`,
+          state,
+          sink,
+          stoppable: false,
+        };
         list.push(entry);
-        const factory = factories[connector];
-        if (!factory) {
+        if (!connectors.includes(connector)) {
+          sink.close();
           state.state = 'failed';
           state.detail = spec.connector
-            ? `the plugin has no connector '${spec.connector}' (it has: ${names.join(', ') || 'none'})`
-            : `name the connector (one of: ${names.join(', ') || 'none'})`;
+            ? `the plugin has no connector '${spec.connector}' (it has: ${connectors.join(', ') || 'none'})`
+            : `name the connector (one of: ${connectors.join(', ') || 'none'})`;
           return;
         }
         try {
-          const handle = await withinTime(
-            `connection '${spec.name}' start`,
-            hookTimeoutMs(this.config),
-            () => factory.start(spec.settings, sink, ctx),
-          );
-          // Without stop() there is nothing to call at shutdown; its sink is still closed then.
-          entry.handle = typeof handle?.stop === 'function' ? handle : undefined;
+          entry.stoppable = (
+            await remote.start(entry.id, spec.name, connector, spec.settings)
+          ).stoppable;
         } catch (e) {
           sink.close();
           state.state = 'failed';
@@ -132,17 +148,35 @@ export class ConnectorsService {
     );
   }
 
-  async stopAll(plugin: string): Promise<void> {
+  /** A reading the plugin's worker pushed into connection `id` (ignored once it stopped). */
+  deliver(plugin: string, id: string, reading: unknown): void {
+    this.find(plugin, id)?.sink.push(reading as Reading);
+  }
+
+  /** A state the plugin's worker reported for connection `id`. */
+  status(
+    plugin: string,
+    id: string,
+    state: 'connecting' | 'connected' | 'disconnected',
+    detail?: string,
+  ): void {
+    this.find(plugin, id)?.sink.status(state, detail);
+  }
+
+  private find(plugin: string, id: string): RunningConnection | undefined {
+    return this.running.get(plugin)?.find((c) => c.id === id);
+  }
+
+  /** Closes the plugin's connections; asks its worker to stop them unless it is gone (`remote` undefined). */
+  async stopAll(plugin: string, remote: RemoteConnections | undefined): Promise<void> {
     const list = this.running.get(plugin) ?? [];
     this.running.delete(plugin);
     await Promise.all(
-      list.map(async ({ state, sink, handle }) => {
+      list.map(async ({ id, state, sink, stoppable }) => {
         sink.close();
-        if (!handle) return;
+        if (!stoppable || !remote) return;
         try {
-          await withinTime(`connection '${state.name}' stop`, hookTimeoutMs(this.config), () =>
-            handle.stop(),
-          );
+          await remote.stop(id, state.name);
         } catch (e) {
           this.logger.warn(
             { plugin, connection: state.name, err: messageOf(e) },

@@ -40,8 +40,11 @@ export class FactsService {
         'invalid',
         errors,
       );
-    const fact: unknown = await this.host.call(owned.plugin, `fact provider '${provider}'`, (ctx) =>
-      owned.value.fetch(structuredClone(params), ctx),
+    const fact: unknown = await this.host.call(
+      owned.plugin,
+      `fact provider '${provider}'`,
+      'fetch-fact',
+      { provider, params },
     );
     if (!isObject(fact) || !('value' in fact) || !Number.isFinite(fact.observedAt))
       throw new PluginCallError(

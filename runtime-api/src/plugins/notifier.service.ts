@@ -42,9 +42,12 @@ export class NotifierService {
       );
     const problem = problemOf(notification);
     if (problem) throw new PluginCallError(`notification: ${problem}`, 'invalid');
-    const receipt = await this.host.call(owned.plugin, `notifier '${notifier}'`, (ctx) =>
-      owned.value.send(structuredClone(notification), ctx),
-    );
+    const receipt = (await this.host.call(
+      owned.plugin,
+      `notifier '${notifier}'`,
+      'send-notification',
+      { notifier, notification },
+    )) as DeliveryReceipt | undefined;
     return receipt && typeof receipt.externalId === 'string'
       ? { externalId: receipt.externalId }
       : {};

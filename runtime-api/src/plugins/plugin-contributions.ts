@@ -1,23 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  ConnectorFactory,
-  FactProvider,
-  Notifier,
-  RuleOperator,
-  TaskHandler,
-} from '@safeflow/plugin-sdk';
 import type { LoadedPlugin } from './plugin-loader.js';
 import { PluginLoadError } from './plugin-package.js';
 import type { SchemaCheck } from './plugin-json-schema.js';
 
-/** One contribution and the plugin it belongs to. */
-export interface Owned<T> {
+/**
+ * One contribution and the plugin it belongs to. Its code stays in the plugin's worker: calls go
+ * through the plugin host by plugin and name.
+ */
+export interface Owned {
   plugin: string;
   name: string;
-  value: T;
+  description?: string;
 }
 
-export interface OwnedFactProvider extends Owned<FactProvider> {
+export interface OwnedFactProvider extends Owned {
   paramsCheck: SchemaCheck | undefined;
 }
 
@@ -32,11 +28,11 @@ export const RESERVED_TASK_TYPE_PREFIX = 'safeflow:';
  */
 @Injectable()
 export class PluginContributions {
-  readonly taskHandlers = new Map<string, Owned<TaskHandler>>();
+  readonly taskHandlers = new Map<string, Owned>();
   readonly factProviders = new Map<string, OwnedFactProvider>();
-  readonly notifiers = new Map<string, Owned<Notifier>>();
-  readonly connectors = new Map<string, Owned<ConnectorFactory>>();
-  readonly ruleOperators = new Map<string, Owned<RuleOperator>>();
+  readonly notifiers = new Map<string, Owned>();
+  readonly connectors = new Map<string, Owned>();
+  readonly ruleOperators = new Map<string, Owned>();
 
   /**
    * Registers every contribution of `loaded`, or none: throws naming the first clash.
@@ -49,7 +45,7 @@ export class PluginContributions {
       new PluginLoadError(
         `plugin '${plugin}' is refused: its ${what} '${name}' is already provided by ${owner}`,
       );
-    for (const type of Object.keys(d.taskHandlers ?? {})) {
+    for (const type of d.taskTypes) {
       if (type.startsWith(RESERVED_TASK_TYPE_PREFIX) || runtimeOwner(type))
         throw refuse('task type', type, 'the runtime');
       const owner = this.taskHandlers.get(type);
@@ -62,24 +58,23 @@ export class PluginContributions {
       ['rule operator', d.ruleOperators, this.ruleOperators],
     ] as const;
     for (const [what, entries, registry] of kinds)
-      for (const name of Object.keys(entries ?? {})) {
+      for (const name of Object.keys(entries)) {
         const owner = registry.get(name);
         if (owner) throw refuse(what, name, `plugin '${owner.plugin}'`);
       }
-    for (const [name, value] of Object.entries(d.taskHandlers ?? {}))
-      this.taskHandlers.set(name, { plugin, name, value });
-    for (const [name, value] of Object.entries(d.factProviders ?? {}))
+    for (const name of d.taskTypes) this.taskHandlers.set(name, { plugin, name });
+    for (const [name, value] of Object.entries(d.factProviders))
       this.factProviders.set(name, {
         plugin,
         name,
-        value,
+        ...value,
         paramsCheck: loaded.paramsChecks.get(name),
       });
-    for (const [name, value] of Object.entries(d.notifiers ?? {}))
-      this.notifiers.set(name, { plugin, name, value });
-    for (const [name, value] of Object.entries(d.connectors ?? {}))
-      this.connectors.set(name, { plugin, name, value });
-    for (const [name, value] of Object.entries(d.ruleOperators ?? {}))
-      this.ruleOperators.set(name, { plugin, name, value });
+    for (const [name, value] of Object.entries(d.notifiers))
+      this.notifiers.set(name, { plugin, name, ...value });
+    for (const [name, value] of Object.entries(d.connectors))
+      this.connectors.set(name, { plugin, name, ...value });
+    for (const [name, value] of Object.entries(d.ruleOperators))
+      this.ruleOperators.set(name, { plugin, name, ...value });
   }
 }

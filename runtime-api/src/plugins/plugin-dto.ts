@@ -32,6 +32,8 @@ export interface PluginDto {
     connections: ConnectionState[];
   } | null;
   lastError: string | null;
+  /** Its worker thread: how often it was lost and replaced, and why the last time (null: never). */
+  worker: { restarts: number; lastExit: string | null };
   contributions: PluginContributionsDto;
   /** Configuration fields that are secrets (never returned, only whether they are set). */
   secretFields: string[];
@@ -58,7 +60,7 @@ export function toPluginDto(p: HostedPlugin, health: HealthReport | null): Plugi
   const keys = (o: object | undefined) => Object.keys(o ?? {});
   const contributions: PluginContributionsDto = d
     ? {
-        taskTypes: keys(d.taskHandlers),
+        taskTypes: [...d.taskTypes],
         factProviders: keys(d.factProviders),
         connectors: keys(d.connectors),
         notifiers: keys(d.notifiers),
@@ -83,6 +85,7 @@ export function toPluginDto(p: HostedPlugin, health: HealthReport | null): Plugi
         }
       : null,
     lastError: p.lifecycle === 'starting' ? 'starting' : p.lastError,
+    worker: { restarts: p.restarts, lastExit: p.lastExit },
     contributions,
     secretFields: m?.secrets ?? [],
     configSchema: m?.configSchema ?? null,

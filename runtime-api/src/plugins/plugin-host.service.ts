@@ -7,30 +7,45 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { JobContext, PluginContext, PluginHealth } from '@safeflow/plugin-sdk';
+import type { PluginHealth } from '@safeflow/plugin-sdk';
 import type { Logger } from 'pino';
-import type { Clock } from '../common/clock.js';
+import { ManualClock, type Clock } from '../common/clock.js';
 import { Mutex } from '../common/mutex.js';
 import type { RuntimeConfig } from '../config.js';
 import { JobHandlerRegistry } from '../jobs/job-handlers.js';
 import { CLOCK, CONFIG, LOGGER } from '../tokens.js';
-import { messageOf, PluginTimeoutError, withinTime } from './bounded-call.js';
-import { ConnectorsService, type ConnectionState } from './connectors.service.js';
-import { callContext, createPluginContext, pluginLogger } from './plugin-context.js';
+import { messageOf, PluginTimeoutError } from './bounded-call.js';
+import {
+  ConnectorsService,
+  type ConnectionState,
+  type RemoteConnections,
+} from './connectors.service.js';
+import { pluginLogger } from './plugin-context.js';
 import { PluginContributions } from './plugin-contributions.js';
 import { PluginConfigStore, type StoredPluginConfig } from './plugin-config-store.js';
 import { discoverPlugins } from './plugin-discovery.js';
 import { PluginCallError } from './plugin-errors.js';
 import { pluginJobHandler } from './plugin-job-handler.js';
 import { describeErrors, type SchemaError } from './plugin-json-schema.js';
-import { loadPlugin, type LoadedPlugin } from './plugin-loader.js';
+import { loadPlugin, type LoadedPlugin, type WorkerSettings } from './plugin-loader.js';
 import {
   PluginLoadError,
   readPluginPackage,
   type PluginPackage,
   type PluginSource,
 } from './plugin-package.js';
-import { callTimeoutMs, hookTimeoutMs } from './plugin-timeouts.js';
+import {
+  callTimeoutMs,
+  hookTimeoutMs,
+  loadTimeoutMs,
+  maxHeapMb,
+  PLUGIN_ABORT_GRACE_MS,
+  RESTART_BACKOFF_RESET_MS,
+  restartDelayMs,
+  RULE_OPERATOR_TIMEOUT_MS,
+} from './plugin-timeouts.js';
+import type { PluginWorker, PluginWorkerEvents } from './plugin-worker.js';
+import type { PluginCalls, PluginMethod } from './plugin-worker-protocol.js';
 import { MASK, SecretRedactor } from './secret-redactor.js';
 
 /**
@@ -48,11 +63,22 @@ export interface HostedPlugin {
   loaded: LoadedPlugin | undefined;
   lifecycle: PluginLifecycle;
   lastError: string | null;
-  /** The current run's context and the controller that aborts its signal. */
-  run: { ctx: PluginContext; controller: AbortController } | undefined;
+  /** The current run (init → stop): its controller cancels calls still under way at stop. */
+  run: { controller: AbortController } | undefined;
+  /** Its worker thread, where its code runs; undefined while it is being replaced. */
+  worker: PluginWorker | undefined;
   redactor: SecretRedactor;
-  /** Lifecycle changes (start, stop, configure) of one plugin happen one at a time. */
+  /** Lifecycle changes (start, stop, configure, restart) of one plugin happen one at a time. */
   lock: Mutex;
+  /** Workers lost (crash, out of memory, stuck) and replaced since the runtime started. */
+  restarts: number;
+  /** Why the last worker was lost; secrets taken out. */
+  lastExit: string | null;
+  /** Losses without a long run between them, for the restart back-off. */
+  failuresInRow: number;
+  /** performance.now() when its current worker was started. */
+  workerSince: number;
+  restartTimer: NodeJS.Timeout | undefined;
 }
 
 /** What a health check found: the plugin's own answer, degraded by connections that are not up. */
@@ -77,13 +103,15 @@ const isSetMarker = (v: unknown) =>
   (typeof v === 'object' && v !== null && (v as Record<string, unknown>).set === true);
 
 /**
- * Loads plugins (configured packages and the plugins folder), keeps their configuration, runs
- * their lifecycle under time limits, and answers for them: a plugin that throws, rejects or hangs
- * is marked down with the reason, and the runtime carries on.
+ * Loads plugins (configured packages and the plugins folder), each into a worker thread of its
+ * own, keeps their configuration, runs their lifecycle under time limits, and answers for them: a
+ * plugin that throws, rejects or hangs is marked down with the reason, a worker that crashes or is
+ * stuck is replaced (with a back-off), and the runtime carries on.
  */
 @Injectable()
 export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly plugins = new Map<string, HostedPlugin>();
+  private closing = false;
 
   constructor(
     @Inject(CONFIG) private readonly config: RuntimeConfig,
@@ -107,8 +135,8 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     // a plugin that is down still gets its jobs, which then fail visibly (retries, an incident)
     // instead of waiting unseen.
     for (const p of loaded)
-      for (const [type, handler] of Object.entries(p.loaded!.definition.taskHandlers ?? {}))
-        this.jobHandlers.register(type, pluginJobHandler(this, p.name, type, handler));
+      for (const type of p.loaded!.definition.taskTypes)
+        this.jobHandlers.register(type, pluginJobHandler(this, p.name, type));
     this.logger.info(
       { plugins: [...this.plugins.values()].map((p) => ({ name: p.name, status: p.lifecycle })) },
       'plugins loaded',
@@ -116,22 +144,122 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await Promise.all(
       [...this.plugins.values()].map((p) =>
         p.lock.run(async () => {
+          clearTimeout(p.restartTimer);
           if (p.lifecycle === 'running') await this.stop(p, 'stopped');
+          const worker = p.worker;
+          p.worker = undefined;
+          await worker?.terminate('the runtime is shutting down');
         }),
       ),
     );
   }
 
-  private add(p: Omit<HostedPlugin, 'lock' | 'redactor' | 'run'>): void {
+  private add(
+    p: Pick<HostedPlugin, 'name' | 'source' | 'pkg' | 'loaded' | 'lifecycle' | 'lastError'>,
+    worker?: PluginWorker,
+  ): void {
     this.plugins.set(p.name, {
       ...p,
       run: undefined,
+      worker,
       redactor: new SecretRedactor([]),
       lock: new Mutex(),
+      restarts: 0,
+      lastExit: null,
+      failuresInRow: 0,
+      workerSince: performance.now(),
+      restartTimer: undefined,
     });
+  }
+
+  private get workerSettings(): WorkerSettings {
+    return {
+      maxHeapMb: maxHeapMb(this.config),
+      abortGraceMs: PLUGIN_ABORT_GRACE_MS,
+      loadTimeoutMs: loadTimeoutMs(this.config),
+      // A manual clock moves only when told: the worker's copy must not tick on by itself.
+      clock: () => ({ now: this.clock.now(), ticking: !(this.clock instanceof ManualClock) }),
+    };
+  }
+
+  /**
+   * What a plugin's worker says besides answers: log lines (redacted with the plugin's current
+   * secrets), readings and connection states, and its loss. `self.worker` is the worker these
+   * events belong to; a replaced worker's late loss is ignored.
+   */
+  private workerEvents(name: string, self: { worker?: PluginWorker }): PluginWorkerEvents {
+    const log = this.logger.child({ plugin: name });
+    return {
+      log: (level, message, fields) => {
+        const redactor = this.plugins.get(name)?.redactor ?? new SecretRedactor([]);
+        pluginLogger(log, redactor)[level](message, fields);
+      },
+      reading: (connection, reading) => this.connectors.deliver(name, connection, reading),
+      status: (connection, state, detail) =>
+        this.connectors.status(name, connection, state, detail),
+      lost: (reason) => {
+        const p = this.plugins.get(name);
+        if (p && self.worker && p.worker === self.worker) this.lost(p, reason);
+      },
+    };
+  }
+
+  /** Starts a fresh worker for a loaded plugin (after its previous one was lost). */
+  private async respawn(p: HostedPlugin): Promise<PluginWorker> {
+    const self: { worker?: PluginWorker } = {};
+    const { worker } = await loadPlugin(
+      p.pkg!,
+      this.workerSettings,
+      this.workerEvents(p.name, self),
+    );
+    self.worker = worker;
+    p.worker = worker;
+    p.workerSince = performance.now();
+    return worker;
+  }
+
+  /**
+   * A worker ended without being asked (uncaught exception in plugin code, out of memory, stuck
+   * in synchronous code and terminated): its calls have failed already; the plugin is down with
+   * the reason and, if it was in use, a fresh worker is started after a back-off.
+   */
+  private lost(p: HostedPlugin, reason: string): void {
+    p.worker = undefined;
+    const why = p.redactor.text(reason);
+    p.restarts++;
+    p.lastExit = why;
+    if (performance.now() - p.workerSince >= RESTART_BACKOFF_RESET_MS) p.failuresInRow = 0;
+    const inUse = p.lifecycle === 'running' || p.lifecycle === 'starting';
+    this.logger.error({ plugin: p.name, err: why, restarts: p.restarts }, 'plugin worker lost');
+    const run = p.run;
+    p.run = undefined;
+    run?.controller.abort(new Error(`plugin '${p.name}' worker stopped`));
+    void this.connectors.stopAll(p.name, undefined);
+    if (p.lifecycle === 'running') this.down(p, `its worker stopped: ${why}; restarting`);
+    if (inUse) this.scheduleRestart(p);
+  }
+
+  private scheduleRestart(p: HostedPlugin): void {
+    if (this.closing) return;
+    clearTimeout(p.restartTimer);
+    const delay = restartDelayMs(p.failuresInRow++);
+    p.restartTimer = setTimeout(() => {
+      p.restartTimer = undefined;
+      p.lock
+        .run(async () => {
+          // Meanwhile configured, enabled or disabled (which start or leave it as they need).
+          if (this.closing || p.worker || p.lifecycle === 'disabled' || p.lifecycle === 'running')
+            return;
+          await this.start(p);
+        })
+        .catch((e: unknown) =>
+          this.logger.error({ plugin: p.name, err: messageOf(e) }, 'plugin restart failed'),
+        );
+    }, delay);
   }
 
   private failed(name: string, source: PluginSource, pkg: PluginPackage | undefined, why: string) {
@@ -141,8 +269,14 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     this.add({ name, source, pkg, loaded: undefined, lifecycle: 'failed', lastError: why });
   }
 
-  /** Discovers, reads and imports every plugin; one that cannot be loaded is listed as failed. */
+  /**
+   * Discovers and reads every plugin, then loads them (each into its own worker, all at once),
+   * then registers their contributions in discovery order; one that cannot be loaded is listed as
+   * failed.
+   */
   private async loadAll(): Promise<void> {
+    const found: Array<{ pkg: PluginPackage; source: PluginSource }> = [];
+    const names = new Set<string>();
     for (const candidate of discoverPlugins(this.config.plugins ?? [], this.pluginsDir)) {
       const fallbackName =
         candidate.source === 'package' ? candidate.requested : basename(candidate.requested);
@@ -150,9 +284,8 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
         this.failed(fallbackName, 'package', undefined, candidate.missing);
         continue;
       }
-      let pkg: PluginPackage | undefined;
       try {
-        pkg = readPluginPackage(candidate.root, candidate.source);
+        const pkg = readPluginPackage(candidate.root, candidate.source);
         if (!pkg) {
           if (candidate.source === 'package')
             this.failed(
@@ -163,7 +296,7 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
             );
           continue;
         }
-        if (this.plugins.has(pkg.name)) {
+        if (names.has(pkg.name) || this.plugins.has(pkg.name)) {
           // Listed once (the first found); the other copy is only logged.
           this.logger.error(
             { plugin: pkg.name, root: pkg.root },
@@ -171,20 +304,44 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
           );
           continue;
         }
-        const loaded = await loadPlugin(pkg, hookTimeoutMs(this.config));
-        this.contributions.claim(loaded, (type) => this.jobHandlers.get(type) !== undefined);
-        this.add({
-          name: pkg.name,
-          source: candidate.source,
-          pkg,
-          loaded,
-          lifecycle: 'stopped',
-          lastError: null,
-        });
+        names.add(pkg.name);
+        found.push({ pkg, source: candidate.source });
       } catch (e) {
         const named = e instanceof PluginLoadError ? e.plugin : undefined;
-        this.failed(pkg?.name ?? named ?? fallbackName, candidate.source, pkg, messageOf(e));
+        this.failed(named ?? fallbackName, candidate.source, undefined, messageOf(e));
       }
+    }
+    const settings = this.workerSettings;
+    const results = await Promise.all(
+      found.map(async ({ pkg }) => {
+        const self: { worker?: PluginWorker } = {};
+        try {
+          const r = await loadPlugin(pkg, settings, this.workerEvents(pkg.name, self));
+          self.worker = r.worker;
+          return r;
+        } catch (e) {
+          return e;
+        }
+      }),
+    );
+    for (const [i, { pkg, source }] of found.entries()) {
+      const r = results[i] as Awaited<ReturnType<typeof loadPlugin>> | unknown;
+      if (!(typeof r === 'object' && r !== null && 'loaded' in r)) {
+        this.failed(pkg.name, source, pkg, messageOf(r));
+        continue;
+      }
+      const { loaded, worker } = r as Awaited<ReturnType<typeof loadPlugin>>;
+      try {
+        this.contributions.claim(loaded, (type) => this.jobHandlers.get(type) !== undefined);
+      } catch (e) {
+        await worker.terminate('refused at load');
+        this.failed(pkg.name, source, pkg, messageOf(e));
+        continue;
+      }
+      this.add(
+        { name: pkg.name, source, pkg, loaded, lifecycle: 'stopped', lastError: null },
+        worker,
+      );
     }
   }
 
@@ -204,19 +361,21 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     return (p.pkg?.manifest.secrets ?? []).map((f) => config[f]).filter((v) => v !== undefined);
   }
 
-  /** Runs one lifecycle hook under the hook time limit; undefined when the plugin has none. */
-  private async hook(
+  /** Runs one lifecycle hook in the plugin's worker under the hook time limit. */
+  private async hook<M extends 'init' | 'start' | 'stop' | 'health'>(
     p: HostedPlugin,
-    name: 'init' | 'start' | 'stop' | 'health',
-    ctx: PluginContext,
-  ): Promise<unknown> {
-    const definition = p.loaded!.definition;
-    const fn = definition[name] as
-      ((this: typeof definition, ctx: PluginContext) => unknown) | undefined;
-    if (!fn) return undefined;
+    name: M,
+    args: PluginCalls[M]['args'],
+  ): Promise<PluginCalls[M]['result']> {
+    const worker = p.worker;
+    if (!worker?.alive)
+      throw new Error(`plugin '${p.name}' ${name} failed: its worker is not running`);
     try {
-      return await withinTime(`plugin '${p.name}' ${name}`, hookTimeoutMs(this.config), () =>
-        fn.call(definition, ctx),
+      return await worker.call(
+        name,
+        args,
+        `plugin '${p.name}' ${name}`,
+        hookTimeoutMs(this.config),
       );
     } catch (e) {
       if (e instanceof PluginTimeoutError) throw e;
@@ -224,7 +383,26 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  /** Reads the stored configuration and runs init → start → connections. Call under `p.lock`. */
+  /** The plugin's connections as its worker runs them (connection starts under the hook limit). */
+  private remote(p: HostedPlugin, worker: PluginWorker): RemoteConnections {
+    const limit = hookTimeoutMs(this.config);
+    return {
+      start: (id, name, connector, settings) =>
+        worker.call(
+          'start-connection',
+          { connection: id, connector, settings },
+          `connection '${name}' start`,
+          limit,
+        ),
+      stop: (id, name) =>
+        worker.call('stop-connection', { connection: id }, `connection '${name}' stop`, limit),
+    };
+  }
+
+  /**
+   * Reads the stored configuration, starts a worker if the plugin has none (its previous one was
+   * lost), and runs init → start → connections. Call under `p.lock`.
+   */
   private async start(p: HostedPlugin): Promise<void> {
     if (!p.loaded) return;
     let stored: StoredPluginConfig | undefined;
@@ -241,34 +419,43 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     const { config, problem } = this.checkedConfig(p, stored);
     p.redactor = new SecretRedactor(this.secretValues(p, config));
     if (problem) return this.down(p, problem);
-    const controller = new AbortController();
-    const log = this.logger.child({ plugin: p.name });
-    const ctx = createPluginContext(
-      config,
-      pluginLogger(log, p.redactor),
-      this.clock,
-      controller.signal,
-    );
     p.lifecycle = 'starting';
+    let worker = p.worker;
+    if (!worker?.alive) {
+      try {
+        worker = await this.respawn(p);
+      } catch (e) {
+        this.down(p, messageOf(e));
+        this.scheduleRestart(p);
+        return;
+      }
+    }
+    const run = { controller: new AbortController() };
     try {
-      await this.hook(p, 'init', ctx);
+      await this.hook(p, 'init', { config });
     } catch (e) {
-      controller.abort(e);
+      run.controller.abort(e);
       return this.down(p, messageOf(e));
     }
     try {
-      await this.hook(p, 'start', ctx);
+      await this.hook(p, 'start', {});
     } catch (e) {
       // init may have opened something: stop gets the chance to release it.
-      await this.hook(p, 'stop', ctx).catch(() => undefined);
-      controller.abort(e);
+      if (p.worker?.alive) await this.hook(p, 'stop', {}).catch(() => undefined);
+      run.controller.abort(e);
       return this.down(p, messageOf(e));
     }
-    p.run = { ctx, controller };
+    p.run = run;
     p.lifecycle = 'running';
     p.lastError = null;
-    await this.connectors.startAll(p.loaded, ctx, p.redactor);
-    this.logger.info({ plugin: p.name }, 'plugin started');
+    await this.connectors.startAll(
+      p.name,
+      Object.keys(p.loaded.definition.connectors),
+      config,
+      p.redactor,
+      this.remote(p, worker),
+    );
+    this.logger.info({ plugin: p.name, restarts: p.restarts }, 'plugin started');
   }
 
   private down(p: HostedPlugin, why: string): void {
@@ -283,9 +470,10 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     p.run = undefined;
     p.lifecycle = next;
     if (!run) return;
-    await this.connectors.stopAll(p.name);
+    const worker = p.worker?.alive ? p.worker : undefined;
+    await this.connectors.stopAll(p.name, worker && this.remote(p, worker));
     try {
-      await this.hook(p, 'stop', run.ctx);
+      if (worker) await this.hook(p, 'stop', {});
     } catch (e) {
       p.lastError = p.redactor.text(messageOf(e));
       this.logger.warn({ plugin: p.name, err: p.lastError }, 'plugin stop failed');
@@ -318,7 +506,7 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     const connections = this.connectors.states(p.name);
     let own: PluginHealth;
     try {
-      const answer = (await this.hook(p, 'health', run.ctx)) as PluginHealth | undefined;
+      const answer: PluginHealth | undefined = await this.hook(p, 'health', {});
       own =
         answer === undefined
           ? { status: 'up' }
@@ -450,18 +638,21 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
   // ---- for the contributions (jobs, facts, notifiers) ----
 
   /**
-   * Calls into a running plugin with a context whose signal aborts at `pluginTimeoutMs` or when the
-   * plugin stops. Throws PluginCallError: `unavailable` when the plugin is not running, `timeout`,
-   * or `failed` with the plugin's message (its secrets taken out).
+   * Calls into a running plugin's worker; the plugin's context there has a signal that aborts at
+   * `pluginTimeoutMs` or when the plugin stops. Throws PluginCallError: `unavailable` when the
+   * plugin is not running, `timeout`, or `failed` with the plugin's message (its secrets taken
+   * out) — also when its worker was lost during the call.
    */
-  async call<T>(
+  async call<M extends PluginMethod>(
     plugin: string,
     what: string,
-    work: (ctx: JobContext) => Promise<T> | T,
-  ): Promise<T> {
+    method: M,
+    args: PluginCalls[M]['args'],
+  ): Promise<PluginCalls[M]['result']> {
     const p = this.plugins.get(plugin);
     const run = p?.run;
-    if (!p || !run || p.lifecycle !== 'running') {
+    const worker = p?.worker;
+    if (!p || !run || p.lifecycle !== 'running' || !worker) {
       const state = p?.lifecycle ?? 'missing';
       const why = p?.lastError ? `: ${p.lastError}` : '';
       throw new PluginCallError(
@@ -472,15 +663,37 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     // This run's secrets: a reconfiguration during the call must not unmask the old ones.
     const redactor = p.redactor;
     try {
-      return await withinTime(
+      return await worker.call(
+        method,
+        args,
         `${what} of plugin '${plugin}'`,
         callTimeoutMs(this.config),
-        (signal) => work(callContext(run.ctx, signal)),
         run.controller.signal,
       );
     } catch (e) {
       const timedOut = e instanceof PluginTimeoutError;
       throw new PluginCallError(redactor.text(messageOf(e)), timedOut ? 'timeout' : 'failed');
+    }
+  }
+
+  /**
+   * A rule operator of a plugin whose worker is up, evaluated there synchronously (the runtime's
+   * thread waits at most RULE_OPERATOR_TIMEOUT_MS). Throws when it fails, is slow or has no worker.
+   */
+  evaluateOperator(
+    plugin: string,
+    name: string,
+    factValue: unknown,
+    compareValue: unknown,
+  ): boolean {
+    const p = this.plugins.get(plugin);
+    const worker = p?.worker;
+    if (!p || !worker?.alive)
+      throw new Error(`plugin '${plugin}' is not running (${p?.lifecycle ?? 'missing'})`);
+    try {
+      return worker.evaluateOperator(name, factValue, compareValue, RULE_OPERATOR_TIMEOUT_MS);
+    } catch (e) {
+      throw new Error(p.redactor.text(messageOf(e)));
     }
   }
 

@@ -1,4 +1,4 @@
-import type { JobInput, JobOutcome, TaskHandler } from '@safeflow/plugin-sdk';
+import type { JobInput, JobOutcome } from '@safeflow/plugin-sdk';
 import { BpmnError, JobFailure, type JobHandler } from '../jobs/job-handlers.js';
 import type { PluginHost } from './plugin-host.service.js';
 
@@ -22,8 +22,9 @@ function jsonVariables(plugin: string, v: unknown): Record<string, unknown> {
 }
 
 /**
- * A plugin's task handler as the job worker runs it. Each attempt gets the job as the SDK
- * describes it and a context whose signal aborts at `pluginTimeoutMs`. Outcomes map onto the
+ * A plugin's task handler as the job worker runs it, in the plugin's worker thread. Each attempt
+ * gets the job as the SDK describes it (a copy: it crosses to the worker by structured clone) and a
+ * context whose signal aborts at `pluginTimeoutMs`. Outcomes map onto the
  * worker's: complete → the job completes with the variables; fail → the attempt fails with the
  * plugin's retry decision (it may shorten the retries, never extend them, so a plugin cannot keep
  * a job alive forever); bpmn-error → a BPMN error. A throw, a rejection, a timeout or a plugin that
@@ -31,28 +32,24 @@ function jsonVariables(plugin: string, v: unknown): Record<string, unknown> {
  * back-off and, with no retries left, raises an incident. Nothing escapes as an unhandled
  * rejection, and a hang holds the worker for at most the time limit.
  */
-export function pluginJobHandler(
-  host: PluginHost,
-  plugin: string,
-  type: string,
-  handler: TaskHandler,
-): JobHandler {
+export function pluginJobHandler(host: PluginHost, plugin: string, type: string): JobHandler {
   return async ({ job, idempotencyKey, retries }) => {
     const input: JobInput = {
       key: job.key,
       type,
       processInstanceId: job.instanceId,
       elementId: job.elementId,
-      variables: structuredClone(job.variables) as JobInput['variables'],
+      variables: job.variables as JobInput['variables'],
       headers: { ...job.headers },
       retries,
       idempotencyKey,
     };
     const text = host.redactorFor(plugin);
     // Throws (a PluginCallError, secrets taken out) when the plugin fails, hangs or is not running.
-    const outcome: JobOutcome = await host.call(plugin, `task type '${type}'`, (ctx) =>
-      handler(input, ctx),
-    );
+    const outcome = (await host.call(plugin, `task type '${type}'`, 'handle-job', {
+      type,
+      input,
+    })) as JobOutcome;
     switch (isObject(outcome) ? outcome.outcome : undefined) {
       case 'complete':
         return jsonVariables(plugin, (outcome as { variables?: unknown }).variables);

@@ -1,15 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { ElementTemplate, PluginDefinition } from '@safeflow/plugin-sdk';
-import { messageOf, withinTime } from './bounded-call.js';
+import type { ElementTemplate } from '@safeflow/plugin-sdk';
+import { messageOf } from './bounded-call.js';
 import { PluginLoadError, type PluginPackage } from './plugin-package.js';
 import { compileSchema, type SchemaCheck } from './plugin-json-schema.js';
+import type { PluginDescriptor } from './plugin-worker-protocol.js';
+import {
+  PluginWorker,
+  type PluginWorkerEvents,
+  type PluginWorkerOptions,
+} from './plugin-worker.js';
 
-/** A plugin whose code was imported and checked: ready to be configured and started. */
+/** A plugin whose code was imported (in its worker) and checked: ready to be configured and started. */
 export interface LoadedPlugin {
   pkg: PluginPackage;
-  definition: PluginDefinition;
+  /** Absolute path of its main module (a restarted worker imports it again). */
+  main: string;
+  /** What its worker found in the export: names, schemas, templates — no code. */
+  definition: PluginDescriptor;
   /** The configuration check (absent: the plugin takes any configuration). */
   configCheck: SchemaCheck | undefined;
   /** Parameter checks of its fact providers, by provider name. */
@@ -41,49 +49,6 @@ function compileOrRefuse(pkg: PluginPackage, schema: Record<string, unknown>, wh
   }
 }
 
-/** Each contribution kind, and the function every entry of it must have. */
-const CONTRIBUTIONS = [
-  ['taskHandlers', undefined],
-  ['factProviders', 'fetch'],
-  ['connectors', 'start'],
-  ['notifiers', 'send'],
-  ['ruleOperators', 'evaluate'],
-] as const;
-
-/** Checks the shape of what the plugin exported: a wrong shape fails now, not in some later job. */
-function checkDefinition(pkg: PluginPackage, exported: unknown): PluginDefinition {
-  const where = `plugin '${pkg.name}'`;
-  if (!isObject(exported))
-    throw new PluginLoadError(
-      `${where}: its main module has no default export of definePlugin({...})`,
-    );
-  if (exported.name !== pkg.name)
-    throw new PluginLoadError(
-      `${where}: its code declares the name ${JSON.stringify(exported.name)}; it must equal the package name`,
-    );
-  for (const hook of ['init', 'start', 'stop', 'health'])
-    if (exported[hook] !== undefined && typeof exported[hook] !== 'function')
-      throw new PluginLoadError(`${where}: ${hook} must be a function`);
-  for (const [kind, fn] of CONTRIBUTIONS) {
-    const entries = exported[kind];
-    if (entries === undefined) continue;
-    if (!isObject(entries)) throw new PluginLoadError(`${where}: ${kind} must be an object`);
-    for (const [key, entry] of Object.entries(entries)) {
-      const ok =
-        fn === undefined
-          ? typeof entry === 'function'
-          : isObject(entry) && typeof entry[fn] === 'function';
-      if (!ok)
-        throw new PluginLoadError(
-          `${where}: ${kind}.${key} must be ${fn === undefined ? 'a function' : `an object with ${fn}()`}`,
-        );
-    }
-  }
-  if (exported.elementTemplates !== undefined && !Array.isArray(exported.elementTemplates))
-    throw new PluginLoadError(`${where}: elementTemplates must be an array`);
-  return exported as unknown as PluginDefinition;
-}
-
 function checkTemplates(pkg: PluginPackage, templates: unknown[]): ElementTemplate[] {
   return templates.map((t, i) => {
     const ok =
@@ -113,46 +78,54 @@ function manifestTemplates(pkg: PluginPackage): unknown[] {
   return Array.isArray(json) ? json : [json];
 }
 
+/** How plugin workers are run: everything but the plugin, its main and its events. */
+export type WorkerSettings = Omit<PluginWorkerOptions, 'plugin' | 'main'>;
+
 /**
  * Checks what can be checked without running code (the config schema, the main file), then
- * imports the plugin's main module under a time limit (its top-level code runs here: a throw or a
- * top-level await that never ends fails this plugin only) and checks what it exports.
+ * starts the plugin's worker, which imports its main module under the load time limit (its
+ * top-level code runs there: a throw, a top-level await that never ends or a busy loop fails this
+ * plugin only) and checks what it exports. Answers the plugin and its running worker.
  */
-export async function loadPlugin(pkg: PluginPackage, timeoutMs: number): Promise<LoadedPlugin> {
+export async function loadPlugin(
+  pkg: PluginPackage,
+  settings: WorkerSettings,
+  events: PluginWorkerEvents,
+): Promise<{ loaded: LoadedPlugin; worker: PluginWorker }> {
   const { manifest } = pkg;
   const configCheck = manifest.configSchema
     ? compileOrRefuse(pkg, manifest.configSchema, 'configSchema')
     : undefined;
   const fromManifest = manifestTemplates(pkg);
   const main = insidePackage(pkg, manifest.main ?? pkg.packageMain ?? 'index.js', 'main');
-  let module: { default?: unknown };
+  let spawned: Awaited<ReturnType<typeof PluginWorker.spawn>>;
   try {
-    module = await withinTime(
-      `loading plugin '${pkg.name}'`,
-      timeoutMs,
-      () => import(pathToFileURL(main).href) as Promise<{ default?: unknown }>,
-    );
+    spawned = await PluginWorker.spawn({ ...settings, plugin: pkg.name, main }, events);
   } catch (e) {
-    throw new PluginLoadError(`plugin '${pkg.name}' failed to load: ${messageOf(e)}`);
+    throw new PluginLoadError(messageOf(e));
   }
-  const definition = checkDefinition(pkg, module.default);
-  const paramsChecks = new Map<string, SchemaCheck>();
-  for (const [name, provider] of Object.entries(definition.factProviders ?? {}))
-    if (provider.paramsSchema)
-      paramsChecks.set(
-        name,
-        compileOrRefuse(pkg, provider.paramsSchema, `factProviders.${name}.paramsSchema`),
-      );
-  return {
-    pkg,
-    definition,
-    configCheck,
-    paramsChecks,
-    elementTemplates: checkTemplates(pkg, [
-      ...(definition.elementTemplates ?? []),
-      ...fromManifest,
-    ]),
-  };
+  const { worker, descriptor: definition } = spawned;
+  try {
+    const paramsChecks = new Map<string, SchemaCheck>();
+    for (const [name, provider] of Object.entries(definition.factProviders))
+      if (provider.paramsSchema)
+        paramsChecks.set(
+          name,
+          compileOrRefuse(pkg, provider.paramsSchema, `factProviders.${name}.paramsSchema`),
+        );
+    const loaded: LoadedPlugin = {
+      pkg,
+      main,
+      definition,
+      configCheck,
+      paramsChecks,
+      elementTemplates: checkTemplates(pkg, [...definition.elementTemplates, ...fromManifest]),
+    };
+    return { loaded, worker };
+  } catch (e) {
+    await worker.terminate('refused at load');
+    throw e;
+  }
 }
 
 /** The names a manifest announces, for plugins whose code could not be loaded. */
