@@ -93,6 +93,7 @@ export async function createApp(config: RuntimeConfig): Promise<RuntimeApp> {
     abortOnError: false,
   });
   app.useBodyParser('json', { limit: config.bodyLimit });
+  if (config.trustProxy !== undefined) app.set('trust proxy', trustProxySetting(config.trustProxy));
   setupOpenApi(app);
   app.enableShutdownHooks();
   await app.init();
@@ -110,4 +111,12 @@ export async function createApp(config: RuntimeConfig): Promise<RuntimeApp> {
     },
     close: () => app.close(),
   };
+}
+
+/** `SAFEFLOW_TRUST_PROXY` as Express reads it: a hop count, true/false, or addresses/subnets. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

@@ -17,6 +17,12 @@ export interface RuntimeConfig {
   tokenTtlSeconds: number;
   /** Largest accepted JSON body. */
   bodyLimit: string;
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client address (the
+   * login rate limit counts failures per address). Absent: none — behind a reverse proxy every
+   * client would otherwise share the proxy's address. E.g. `loopback`, `1`, `10.0.0.0/8`.
+   */
+  trustProxy?: string;
   /** pino level; `silent` in tests. */
   logLevel: string;
   /** How often the job worker polls for due jobs, ms; 0 or absent: no background loop. */
@@ -69,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     ...(env.SAFEFLOW_ADMIN_PASSWORD ? { adminPassword: env.SAFEFLOW_ADMIN_PASSWORD } : {}),
     tokenTtlSeconds: Number(env.SAFEFLOW_TOKEN_TTL_SECONDS ?? 8 * 3600),
     bodyLimit: env.SAFEFLOW_BODY_LIMIT ?? '5mb',
+    ...(env.SAFEFLOW_TRUST_PROXY ? { trustProxy: env.SAFEFLOW_TRUST_PROXY } : {}),
     logLevel: env.LOG_LEVEL ?? 'info',
     jobPollMs: Number(env.SAFEFLOW_JOB_POLL_MS ?? 1000),
     timerPollMs: Number(env.SAFEFLOW_TIMER_POLL_MS ?? 1000),

@@ -666,6 +666,29 @@ export function identitySuite(name: string, open: () => Promise<TestDatabase>): 
         expect((await login('wendy.worker', PASSWORD)).status).toBe(200);
       });
 
+      it('behind a trusted proxy, counts each forwarded client address on its own', async () => {
+        await closeThrottleWindows();
+        const proxied = await createApp(testConfig(db, { clock, trustProxy: 'loopback' }));
+        try {
+          const at = await proxied.listen(0);
+          const from = (client: string, username: string, password: string) =>
+            fetch(at + '/api/auth/login', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+              body: JSON.stringify({ username, password }),
+            });
+          for (let i = 1; i <= 20; i++)
+            expect((await from('203.0.113.7', `nobody-${i}`, 'guess')).status).toBe(401);
+          const blocked = await from('203.0.113.7', 'wendy.worker', PASSWORD);
+          expect(blocked.status).toBe(429);
+          expect((await from('203.0.113.8', 'wendy.worker', PASSWORD)).status).toBe(200);
+        } finally {
+          await proxied.close();
+          await closeThrottleWindows();
+        }
+        expect(loadConfig({ SAFEFLOW_TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+      });
+
       it('reads its limits from the environment', () => {
         const env = {
           SAFEFLOW_LOGIN_MAX_FAILURES_PER_USER: '3',
