@@ -16,6 +16,7 @@ import { openapiSuite } from './openapi-suite.js';
 import { realtimeSuite } from './realtime-suite.js';
 import { pollLoopsSuite } from './poll-loops-suite.js';
 import { pluginsSuite } from './plugins-suite.js';
+import { routeRolesSuite } from './route-roles-suite.js';
 import { timersSuite } from './timers-suite.js';
 
 /** The machine's PostgreSQL (trust auth); override with SAFEFLOW_TEST_DATABASE_URL. */
@@ -64,6 +65,7 @@ if (problem === undefined) {
   openapiSuite('PostgreSQL', postgres);
   pollLoopsSuite('PostgreSQL', postgres);
   pluginsSuite('PostgreSQL', postgres);
+  routeRolesSuite('PostgreSQL', postgres);
 } else if (process.env.CI === 'true') {
   describe('runtime-api over HTTP on PostgreSQL', () => {
     it('needs PostgreSQL in CI', () => {

@@ -13,6 +13,7 @@ import { openapiSuite } from './openapi-suite.js';
 import { realtimeSuite } from './realtime-suite.js';
 import { pollLoopsSuite } from './poll-loops-suite.js';
 import { pluginsSuite } from './plugins-suite.js';
+import { routeRolesSuite } from './route-roles-suite.js';
 import { timersSuite } from './timers-suite.js';
 
 const sqlite = async () => {
@@ -36,3 +37,4 @@ realtimeSuite('sqlite', sqlite);
 openapiSuite('sqlite', sqlite);
 pollLoopsSuite('sqlite', sqlite);
 pluginsSuite('sqlite', sqlite);
+routeRolesSuite('sqlite', sqlite);

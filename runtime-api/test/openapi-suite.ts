@@ -14,7 +14,7 @@ import { OpenApiBody } from '../src/openapi/openapi-body.js';
 import { UNDESCRIBED_BODY } from '../src/openapi/route-docs.js';
 import { buildOpenApiDocument } from '../src/openapi/setup-openapi.js';
 import type { TestDatabase } from './api-suite.js';
-import { client, testConfig } from './http.js';
+import { client, loginAdmin, testConfig } from './http.js';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -61,6 +61,53 @@ function readsBody(runtime: RuntimeApp, operationId: string): boolean {
       }
     }
   throw new Error(`no handler for operation ${operationId}`);
+}
+
+/** Whether the handler behind an operation id takes the whole query string (`@Query()`). */
+function readsWholeQuery(runtime: RuntimeApp, operationId: string): boolean {
+  for (const mod of runtime.app.get(ModulesContainer).values())
+    for (const wrapper of mod.controllers.values()) {
+      const controller = wrapper.metatype as any;
+      if (!controller) continue;
+      for (const method of Object.getOwnPropertyNames(controller.prototype)) {
+        if (`${controller.name}_${method}` !== operationId) continue;
+        const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
+        return Object.entries<any>(args).some(
+          ([k, arg]) => k.split(':')[0] === String(RouteParamtypes.QUERY) && arg.data === undefined,
+        );
+      }
+    }
+  throw new Error(`no handler for operation ${operationId}`);
+}
+
+/** Values a query parameter's documentation says are valid: its example, each enum member, bounds. */
+function validValues(p: any): string[] {
+  const s = p.schema;
+  const out: string[] = p.example !== undefined ? [String(p.example)] : [];
+  if (s.enum) out.push(...s.enum.map(String));
+  if (s.type === 'array' && s.items?.enum) out.push(...s.items.enum, s.items.enum.join(','));
+  if (s.type === 'integer') {
+    if (s.default !== undefined) out.push(String(s.default));
+    if (s.minimum !== undefined) out.push(String(s.minimum));
+    if (s.maximum !== undefined) out.push(String(s.maximum));
+  }
+  if (s.type === 'string' && !s.enum && s.pattern === undefined)
+    out.push('x', 'x'.repeat(s.maxLength ?? 64));
+  return out;
+}
+
+/** Values the documentation says are invalid, each from a constraint it states. */
+function invalidValues(p: any): string[] {
+  const s = p.schema;
+  const out: string[] = [];
+  if (s.enum) out.push('not-a-documented-value');
+  if (s.type === 'array' && s.items?.enum) out.push(`${s.items.enum[0]},not-a-documented-value`);
+  if (s.type === 'integer') out.push('1.5');
+  if (s.minimum !== undefined) out.push(String(s.minimum - 1));
+  if (s.maximum !== undefined) out.push(String(s.maximum + 1));
+  if (s.maxLength !== undefined) out.push('x'.repeat(s.maxLength + 1));
+  if (s.pattern !== undefined) out.push('does-not-match');
+  return out;
 }
 
 function documentedRoutes(doc: any): string[] {
@@ -314,6 +361,117 @@ export function openapiSuite(name: string, open: () => Promise<TestDatabase>): v
       } finally {
         await app.close();
       }
+    });
+
+    it('documents the query parameters of every route that parses its whole query string', () => {
+      const undocumented = Object.entries<any>(doc.paths).flatMap(([path, item]) =>
+        HTTP_METHODS.filter(
+          (m) =>
+            item[m] &&
+            readsWholeQuery(runtime, item[m].operationId) &&
+            !(item[m].parameters ?? []).some((p: any) => p.in === 'query'),
+        ).map((m) => `${m.toUpperCase()} ${path}`),
+      );
+      expect(undocumented).toEqual([]);
+      const query = (path: string) =>
+        Object.fromEntries(
+          (op('get', path).parameters as any[])
+            .filter((p) => p.in === 'query')
+            .map((p) => [p.name, p]),
+        );
+      for (const path of ['/api/tasks', '/api/process-instances', '/api/deployments']) {
+        const params = Object.values<any>(query(path));
+        for (const p of params) {
+          expect(p.required, `${path} ${p.name}`).toBe(false);
+          expect(p.description, `${path} ${p.name}`).toMatch(/\S/);
+          expect(p.schema?.type, `${path} ${p.name}`).toBeDefined();
+        }
+        expect(op('get', path).responses['400']).toBeDefined();
+      }
+
+      const tasks = query('/api/tasks');
+      expect(Object.keys(tasks).sort()).toEqual(
+        [
+          'assignee',
+          'candidateGroup',
+          'candidateRole',
+          'limit',
+          'offset',
+          'processInstanceId',
+          'state',
+        ].sort(),
+      );
+      expect(tasks.state.schema).toEqual({
+        type: 'string',
+        enum: ['open', 'completed', 'cancelled', 'all'],
+        default: 'open',
+      });
+      expect(tasks.assignee.description).toContain('`me`');
+      expect(tasks.limit.schema).toEqual({
+        type: 'integer',
+        minimum: 1,
+        maximum: 500,
+        default: 100,
+      });
+      expect(tasks.offset.schema).toMatchObject({ type: 'integer', minimum: 0, default: 0 });
+
+      const instances = query('/api/process-instances');
+      expect(Object.keys(instances).sort()).toEqual(
+        [
+          'businessKey',
+          'limit',
+          'offset',
+          'parentInstanceId',
+          'processId',
+          'processKey',
+          'startedAfter',
+          'startedBefore',
+          'state',
+        ].sort(),
+      );
+      expect(instances.state).toMatchObject({
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          items: { type: 'string', enum: ['active', 'completed', 'terminated', 'incident'] },
+        },
+      });
+      expect(instances.processKey.schema.pattern).toBe('^[^:]+:\\d+$');
+      expect(instances.startedAfter.description).toContain('ISO 8601');
+      expect(instances.limit.schema).toMatchObject({ minimum: 1, maximum: 500, default: 50 });
+      expect(op('get', '/api/process-instances').description).toContain('variables.<name>=<value>');
+
+      expect(Object.keys(query('/api/deployments')).sort()).toEqual(['limit', 'offset']);
+      // A route reading single parameters keeps them (`@Query('name')`).
+      expect(query('/api/incidents').processInstanceId).toMatchObject({ in: 'query' });
+    });
+
+    it('documents only query values the parsers accept, and constraints they enforce', async () => {
+      const admin = await loginAdmin(call);
+      const problems: string[] = [];
+      for (const path of ['/api/tasks', '/api/process-instances', '/api/deployments']) {
+        for (const p of (op('get', path).parameters as any[]).filter((x) => x.in === 'query')) {
+          const ask = (value: string) =>
+            call('GET', `${path}?${new URLSearchParams({ [p.name]: value })}`, admin);
+          for (const good of validValues(p)) {
+            const r = await ask(good);
+            if (r.status !== 200)
+              problems.push(
+                `${path} ${p.name}=${good.slice(0, 40)}: ${r.status} ${r.body?.message}`,
+              );
+          }
+          for (const bad of invalidValues(p)) {
+            const r = await ask(bad);
+            const named = (r.body?.errors ?? []).some((e: any) => e.field === p.name);
+            if (r.status !== 400 || !named)
+              problems.push(
+                `${path} ${p.name}=${bad.slice(0, 40)}: ${r.status}, not a 400 naming it`,
+              );
+          }
+        }
+      }
+      expect(problems).toEqual([]);
     });
 
     it('marks the credential each route needs and the roles it allows', () => {

@@ -5,6 +5,19 @@ import {
   parseCount,
   type QueryError,
 } from '../instances/instance-list-query.js';
+import { pagingQueryDocs, type OpenApiQuerySpec } from '../openapi/openapi-query.js';
+
+const MAX_OFFSET = 1_000_000_000;
+
+/** What `parseDeploymentListQuery` reads, for the OpenAPI document. */
+export const DEPLOYMENT_LIST_QUERY_DOC: OpenApiQuerySpec = {
+  parameters: pagingQueryDocs({
+    defaultLimit: DEFAULT_PAGE_SIZE,
+    maxLimit: MAX_PAGE_SIZE,
+    maxOffset: MAX_OFFSET,
+  }),
+  note: 'Other parameters are refused (400).',
+};
 
 /** `limit` (default 50, at most 500) and `offset` of the deployment list; nothing else. */
 export function parseDeploymentListQuery(query: Record<string, unknown>): {
@@ -25,7 +38,7 @@ export function parseDeploymentListQuery(query: Record<string, unknown>): {
   const one = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : undefined);
   const page = {
     limit: parseCount('limit', one('limit'), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, errors),
-    offset: parseCount('offset', one('offset'), 0, 1_000_000_000, errors),
+    offset: parseCount('offset', one('offset'), 0, MAX_OFFSET, errors),
   };
   if (errors.length > 0)
     throw new BadRequestException({

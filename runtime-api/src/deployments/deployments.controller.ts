@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { actorOf, Roles, type AuthedRequest } from '../auth/roles.js';
 import { OpenApiBody } from '../openapi/openapi-body.js';
+import { OpenApiQuery } from '../openapi/openapi-query.js';
 import {
   deployInputOf,
   JSON_BODY,
@@ -24,7 +25,7 @@ import {
   type DeploymentDto,
   type DeploymentSummaryDto,
 } from './deployment-dto.js';
-import { parseDeploymentListQuery } from './deployment-list-query.js';
+import { DEPLOYMENT_LIST_QUERY_DOC, parseDeploymentListQuery } from './deployment-list-query.js';
 import { DeploymentsService } from './deployments.service.js';
 import { ACCEPTED_SUFFIXES, resourceContentType } from './resource-kind.js';
 import { DeploymentUploadInterceptor } from './upload-interceptor.js';
@@ -61,6 +62,7 @@ export class DeploymentsController {
   }
 
   @Get()
+  @OpenApiQuery(DEPLOYMENT_LIST_QUERY_DOC)
   async list(
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) res: HeaderSink,

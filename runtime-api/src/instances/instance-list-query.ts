@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { pagingQueryDocs, type OpenApiQuerySpec } from '../openapi/openapi-query.js';
 
 export const INSTANCE_STATES = ['active', 'completed', 'terminated', 'incident'] as const;
 export type InstanceStateName = (typeof INSTANCE_STATES)[number];
@@ -47,6 +48,67 @@ const KNOWN = new Set<string>([
   'offset',
 ]);
 
+const MAX_OFFSET = 1_000_000_000;
+/** A process version key, `processId:version`. */
+const VERSION_KEY = /^[^:]+:\d+$/;
+const TEXT = { type: 'string', minLength: 1, maxLength: 256 } as const;
+const TIME_FORMAT = 'An ISO 8601 date (2026-11-23) or date-time with a zone (2026-11-23T08:00:00Z)';
+
+/** What `parseInstanceListQuery` reads, for the OpenAPI document (from the same limits and states). */
+export const INSTANCE_LIST_QUERY_DOC: OpenApiQuerySpec = {
+  parameters: [
+    {
+      name: 'processId',
+      description: 'Only instances of this process (the BPMN process id), any version.',
+      schema: { ...TEXT },
+    },
+    {
+      name: 'processKey',
+      description: "Only instances of this process version, as 'processId:version'.",
+      schema: { ...TEXT, pattern: VERSION_KEY.source },
+      example: 'hot_work_permit:2',
+    },
+    {
+      name: 'state',
+      description: 'Only instances in one of these states (comma-separated).',
+      schema: { type: 'array', items: { type: 'string', enum: [...INSTANCE_STATES] } },
+      commaSeparated: true,
+      example: 'active,incident',
+    },
+    {
+      name: 'businessKey',
+      description: 'Only the instances with this business key (a permit number, say).',
+      schema: { ...TEXT },
+    },
+    {
+      name: 'parentInstanceId',
+      description: 'Only the instances a call activity of this instance started.',
+      schema: { ...TEXT },
+    },
+    {
+      name: 'startedAfter',
+      description: `Started at or after this time. ${TIME_FORMAT}.`,
+      schema: { type: 'string', pattern: ISO_TIME.source },
+      example: '2026-11-23T08:00:00Z',
+    },
+    {
+      name: 'startedBefore',
+      description: `Started before this time. ${TIME_FORMAT}.`,
+      schema: { type: 'string', pattern: ISO_TIME.source },
+      example: '2026-11-24',
+    },
+    ...pagingQueryDocs({
+      defaultLimit: DEFAULT_PAGE_SIZE,
+      maxLimit: MAX_PAGE_SIZE,
+      maxOffset: MAX_OFFSET,
+    }),
+  ],
+  note:
+    `Also \`${VARIABLE_PREFIX}<name>=<value>\` (up to ${MAX_VARIABLE_FILTERS}): instances whose ` +
+    'variable equals the value (as a string, and as a number, boolean or null where it reads as ' +
+    'one). Unknown or repeated parameters are refused (400).',
+};
+
 /**
  * The JSON texts a query value matches: the value as a JSON string, and — when it reads as a JSON
  * number, boolean or null — that scalar too, so `variables.count=5` finds 5 and "5".
@@ -89,7 +151,8 @@ export function parseCount(
   errors: QueryError[],
 ): number {
   if (raw === undefined) return fallback;
-  const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  // Up to 10 digits: the largest bound (1 000 000 000) has 10; `max` decides the rest.
+  const n = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
   if (Number.isNaN(n) || n > max || (field === 'limit' && n < 1)) {
     errors.push({
       field,
@@ -145,7 +208,7 @@ export function parseInstanceListQuery(query: Record<string, unknown>): Instance
   const filter: InstanceFilter = {
     variables,
     limit: parseCount('limit', single.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, errors),
-    offset: parseCount('offset', single.offset, 0, 1_000_000_000, errors),
+    offset: parseCount('offset', single.offset, 0, MAX_OFFSET, errors),
   };
   for (const field of STRING_PARAMS) {
     const v = single[field];
@@ -158,7 +221,7 @@ export function parseInstanceListQuery(query: Record<string, unknown>): Instance
       });
     else filter[field] = v;
   }
-  if (filter.processKey !== undefined && !/^[^:]+:\d+$/.test(filter.processKey))
+  if (filter.processKey !== undefined && !VERSION_KEY.test(filter.processKey))
     errors.push({
       field: 'processKey',
       code: 'invalid-query',

@@ -14,12 +14,13 @@ import type { DataSource } from 'typeorm';
 import { actorOf, OPERATORS, Roles, type AuthedRequest } from '../auth/roles.js';
 import { BodyValidation } from '../common/validation.js';
 import { EngineHost } from '../engine-host/engine-host.js';
+import { OpenApiQuery } from '../openapi/openapi-query.js';
 import { InstanceEventEntity, ProcessDefinitionEntity } from '../persistence/entities.js';
 import { DATA_SOURCE } from '../tokens.js';
 import { toEventDto, type EventDto } from './event-dto.js';
 import { InstanceCommands } from './instance-commands.js';
 import { toInstanceDto, type InstanceDto } from './instance-dto.js';
-import { parseInstanceListQuery } from './instance-list-query.js';
+import { INSTANCE_LIST_QUERY_DOC, parseInstanceListQuery } from './instance-list-query.js';
 import { searchInstances } from './instance-search.js';
 import { MIGRATION_BODY, type MigrationBody } from './migration-target.js';
 
@@ -68,6 +69,7 @@ export class InstancesController {
 
   /** Filtered, newest first, one page; the number of matches in `X-Total-Count`. */
   @Get()
+  @OpenApiQuery(INSTANCE_LIST_QUERY_DOC)
   async list(
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) res: HeaderSink,

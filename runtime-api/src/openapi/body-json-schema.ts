@@ -14,6 +14,8 @@ export interface JsonSchema {
   maximum?: number;
   minItems?: number;
   format?: string;
+  pattern?: string;
+  default?: string | number | boolean;
   description?: string;
 }
 

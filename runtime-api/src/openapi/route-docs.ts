@@ -13,6 +13,7 @@ import {
   type DescribesBody,
   type OpenApiBodySpec,
 } from './openapi-body.js';
+import { OPENAPI_QUERY_KEY, queryParametersOf, type OpenApiQuerySpec } from './openapi-query.js';
 
 /** How a body without a readable description is marked in the document. */
 export const UNDESCRIBED_BODY =
@@ -120,9 +121,9 @@ function requestBodyOf(route: RouteHandler): Record<string, unknown> | undefined
 }
 
 /**
- * Path and query parameters from `@Param('name')` / `@Query('name')`, and every `{name}` of the
- * path (a handler may read all params at once). A whole-object `@Query()` is parsed by the
- * handler: its parameters are in the operation's description.
+ * Path and query parameters: every `{name}` of the path (a handler may read all params at once),
+ * the route's `@OpenApiQuery` declaration (a whole-object `@Query()` parsed by the handler), and
+ * `@Query('name')` arguments it does not describe.
  */
 function parametersOf(route: RouteHandler, path: string): Array<Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
@@ -134,9 +135,11 @@ function parametersOf(route: RouteHandler, path: string): Array<Record<string, u
       schema: { type: 'string' },
     });
   for (const m of path.matchAll(/\{([^}]+)\}/g)) add(m[1]!, 'path');
+  const declared = metadataOf<OpenApiQuerySpec>(OPENAPI_QUERY_KEY, route);
+  for (const p of declared ? queryParametersOf(declared) : []) out.set(`query:${p.name}`, p);
   for (const arg of routeArgsOf(route)) {
     if (typeof arg.data !== 'string') continue;
-    if (arg.kind === RouteParamtypes.QUERY) add(arg.data, 'query');
+    if (arg.kind === RouteParamtypes.QUERY && !out.has(`query:${arg.data}`)) add(arg.data, 'query');
   }
   return [...out.values()];
 }
@@ -231,8 +234,12 @@ export function describeRoutes(document: OpenAPIObject, app: INestApplication): 
       const route = op.operationId ? handlers.get(op.operationId) : undefined;
       if (!route) continue;
       const access = accessOf(route, method);
-      op.description = op.description ? `${op.description}\n\n${access}` : access;
+      const query = metadataOf<OpenApiQuerySpec>(OPENAPI_QUERY_KEY, route);
+      const text = query?.note ? `${query.note}\n\n${access}` : access;
+      op.description = op.description ? `${op.description}\n\n${text}` : text;
       const responses = (op.responses ??= {});
+      if (query)
+        responses['400'] ??= errorResponse('A query parameter is invalid: `errors` names each.');
       const given = new Set((op.parameters ?? []).map((p) => `${p.in}:${p.name}`));
       op.parameters = [
         ...(op.parameters ?? []),

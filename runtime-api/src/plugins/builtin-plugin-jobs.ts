@@ -2,20 +2,19 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { JsonValue, Notification } from '@safeflow/plugin-sdk';
 import { JobFailure, JobHandlerRegistry, type JobContext } from '../jobs/job-handlers.js';
 import { FactsService } from './facts.service.js';
+import { NOTIFICATION_KINDS, NOTIFICATION_SEVERITIES } from './notification-kinds.js';
 import { NotifierService } from './notifier.service.js';
 import { PluginCallError } from './plugin-errors.js';
+import { isObject } from './is-object.js';
 
 /** Sends a notification through a plugin's notifier (see the README, "Plugins (host)"). */
 export const NOTIFY_JOB_TYPE = 'safeflow:notify';
 /** Fetches a fact from a plugin's fact provider into a process variable. */
 export const FACT_JOB_TYPE = 'safeflow:fact';
 
-const SEVERITIES = ['info', 'warning', 'critical'];
-const KINDS = ['task', 'alarm', 'incident', 'permit', 'custom'];
+const SEVERITIES: readonly string[] = NOTIFICATION_SEVERITIES;
+const KINDS: readonly string[] = NOTIFICATION_KINDS;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A modelling mistake no retry will fix: an incident at once, with the reason. */
 const modelError = (message: string) => new JobFailure(message, 0);

@@ -5,6 +5,7 @@ import { LOGGER } from '../tokens.js';
 import { messageOf } from './bounded-call.js';
 import { ReadingsService, type ConnectionSink } from './readings.service.js';
 import type { SecretRedactor } from './secret-redactor.js';
+import { isObject } from './is-object.js';
 
 /** How one configured connection is doing, for the plugin's health. */
 export interface ConnectionState {
@@ -41,9 +42,6 @@ export interface RemoteConnections {
   ): Promise<{ stoppable: boolean }>;
   stop(id: string, name: string): Promise<void>;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The convention for connector configuration: the plugin's config has

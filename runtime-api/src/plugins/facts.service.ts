@@ -4,9 +4,7 @@ import { PluginCallError } from './plugin-errors.js';
 import { PluginContributions } from './plugin-contributions.js';
 import { PluginHost } from './plugin-host.service.js';
 import { describeErrors } from './plugin-json-schema.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject } from './is-object.js';
 
 /**
  * Facts from plugins' fact providers (a roster, gate access records, wind speed) for gates, rules

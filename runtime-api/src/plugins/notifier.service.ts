@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeliveryReceipt, Notification } from '@safeflow/plugin-sdk';
+import { NOTIFICATION_KINDS, NOTIFICATION_SEVERITIES } from './notification-kinds.js';
 import { PluginCallError } from './plugin-errors.js';
 import { PluginContributions } from './plugin-contributions.js';
 import { PluginHost } from './plugin-host.service.js';
 
-const KINDS: readonly Notification['kind'][] = ['task', 'alarm', 'incident', 'permit', 'custom'];
-const SEVERITIES: readonly Notification['severity'][] = ['info', 'warning', 'critical'];
-
 /** What is wrong with a notification before it goes out; undefined when nothing is. */
 function problemOf(n: Notification): string | undefined {
-  if (!KINDS.includes(n.kind)) return `kind must be one of ${KINDS.join(', ')}`;
-  if (!SEVERITIES.includes(n.severity)) return `severity must be one of ${SEVERITIES.join(', ')}`;
+  if (!NOTIFICATION_KINDS.includes(n.kind))
+    return `kind must be one of ${NOTIFICATION_KINDS.join(', ')}`;
+  if (!NOTIFICATION_SEVERITIES.includes(n.severity))
+    return `severity must be one of ${NOTIFICATION_SEVERITIES.join(', ')}`;
   if (typeof n.title !== 'string' || n.title === '') return 'title is required';
   if (typeof n.text !== 'string') return 'text must be a string';
   if (typeof n.id !== 'string' || n.id === '') return 'id is required';

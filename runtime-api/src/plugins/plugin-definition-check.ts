@@ -1,13 +1,12 @@
 /**
  * Checks what a plugin's main module exported and describes it as data. Runs inside the plugin's
  * worker (where the exported object lives); only the description crosses to the runtime. No
- * imports of the runtime here: the worker loads this module and nothing else of SafeFlow.
+ * imports of the runtime here (only the dependency-free is-object): the worker loads this module
+ * and nothing else of SafeFlow.
  */
 import type { PluginDefinition } from '@safeflow/plugin-sdk';
 import type { PluginDescriptor } from './plugin-worker-protocol.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject } from './is-object.js';
 
 /** Each contribution kind, and the function every entry of it must have. */
 const CONTRIBUTIONS = [

@@ -1,5 +1,6 @@
 import { announcedContributions } from './plugin-loader.js';
-import type { HealthReport, HostedPlugin } from './plugin-host.service.js';
+import type { HostedPlugin } from './hosted-plugin.js';
+import type { HealthReport } from './plugin-health.js';
 import type { ConnectionState } from './connectors.service.js';
 
 /** Red/amber/green as operators read it, plus why a plugin never ran or was turned off. */

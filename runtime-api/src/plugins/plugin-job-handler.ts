@@ -1,12 +1,10 @@
 import type { JobInput, JobOutcome } from '@safeflow/plugin-sdk';
 import { BpmnError, JobFailure, type JobHandler } from '../jobs/job-handlers.js';
 import type { PluginHost } from './plugin-host.service.js';
+import { isObject } from './is-object.js';
 
 /** The longest back-off a plugin may ask for: a day (the external-worker REST allows the same). */
 const MAX_BACKOFF_MS = 24 * 3600_000;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Variables as JSON (a plugin could return a Date, a Map or a cycle); throws if they are not. */
 function jsonVariables(plugin: string, v: unknown): Record<string, unknown> {

@@ -5,11 +5,9 @@ import { messageOf } from './bounded-call.js';
 import { PluginLoadError, type PluginPackage } from './plugin-package.js';
 import { compileSchema, type SchemaCheck } from './plugin-json-schema.js';
 import type { PluginDescriptor } from './plugin-worker-protocol.js';
-import {
-  PluginWorker,
-  type PluginWorkerEvents,
-  type PluginWorkerOptions,
-} from './plugin-worker.js';
+import { PluginWorker } from './plugin-worker.js';
+import type { PluginWorkerEvents, PluginWorkerOptions } from './plugin-worker-options.js';
+import { isObject } from './is-object.js';
 
 /** A plugin whose code was imported (in its worker) and checked: ready to be configured and started. */
 export interface LoadedPlugin {
@@ -25,9 +23,6 @@ export interface LoadedPlugin {
   /** From its code and from the file its manifest names. */
   elementTemplates: ElementTemplate[];
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A path the manifest gives, kept inside the package (no `../../etc/passwd`). */
 function insidePackage(pkg: PluginPackage, relative: string, what: string): string {

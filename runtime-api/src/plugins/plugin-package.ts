@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FIELD, SDK_VERSION, type PluginManifest } from '@safeflow/plugin-sdk';
 import semver from 'semver';
+import { isObject } from './is-object.js';
 
 /** Where a plugin was found: an npm package named in the config, or a folder of the plugins dir. */
 export type PluginSource = 'package' | 'folder';
@@ -28,9 +29,6 @@ export class PluginLoadError extends Error {
     super(message);
   }
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const isStringArray = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((x) => typeof x === 'string');

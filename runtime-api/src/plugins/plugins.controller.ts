@@ -13,7 +13,9 @@ import {
 import { actorOf, Roles, type AuthedRequest } from '../auth/roles.js';
 import { BodyValidation } from '../common/validation.js';
 import { toPluginDto, type PluginDto } from './plugin-dto.js';
-import { PluginConfigInvalid, PluginHost, type HostedPlugin } from './plugin-host.service.js';
+import type { HostedPlugin } from './hosted-plugin.js';
+import { PluginConfigInvalid } from './plugin-config-input.js';
+import { PluginHost } from './plugin-host.service.js';
 
 const CONFIG_BODY = new BodyValidation({ config: { type: 'object', required: true } });
 

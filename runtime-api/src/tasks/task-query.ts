@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { Brackets, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import { pagingQueryDocs, type OpenApiQuerySpec } from '../openapi/openapi-query.js';
 import { dialectOf } from '../persistence/data-source.js';
 import type { TaskRecordRow } from '../persistence/task-entities.js';
 import { readsOwnOnly, type TaskViewer } from './task-access.js';
@@ -54,6 +55,40 @@ function whole(
     throw bad(field, `must be a whole number from ${min} to ${max}`);
   return Number(v);
 }
+
+/** What `parseTaskListQuery` reads, for the OpenAPI document (from the same limits and states). */
+export const TASK_LIST_QUERY_DOC: OpenApiQuerySpec = {
+  parameters: [
+    {
+      name: 'processInstanceId',
+      description: 'Only tasks of this process instance.',
+      schema: { type: 'string', maxLength: 512 },
+    },
+    {
+      name: 'assignee',
+      description: 'Only tasks assigned to this username; `me` is the caller.',
+      schema: { type: 'string', maxLength: 512 },
+      example: 'me',
+    },
+    {
+      name: 'candidateRole',
+      description: "Only tasks offered to this role (the model's candidate roles and groups).",
+      schema: { type: 'string', maxLength: 512 },
+    },
+    {
+      name: 'candidateGroup',
+      description: 'Only tasks offered to this group (work crew).',
+      schema: { type: 'string', maxLength: 512 },
+    },
+    {
+      name: 'state',
+      description: 'Which tasks: open ones (the default), closed ones, or all.',
+      schema: { type: 'string', enum: Object.keys(STATES), default: 'open' },
+    },
+    ...pagingQueryDocs({ defaultLimit: DEFAULT_LIMIT, maxLimit: MAX_LIMIT }),
+  ],
+  note: 'A worker lists only tasks assigned to it, offered to it, or completed by it.',
+};
 
 /** Reads the list query; `assignee=me` is the caller. Unknown values are a 400 naming the field. */
 export function parseTaskListQuery(

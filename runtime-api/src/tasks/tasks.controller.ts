@@ -13,10 +13,11 @@ import {
 } from '@nestjs/common';
 import { OPERATORS, Roles, type AuthedRequest } from '../auth/roles.js';
 import { BodyValidation } from '../common/validation.js';
+import { OpenApiQuery } from '../openapi/openapi-query.js';
 import type { InstanceDto } from '../instances/instance-dto.js';
 import { viewerOf } from './task-access.js';
 import type { TaskDto } from './task-dto.js';
-import { parseTaskListQuery } from './task-query.js';
+import { parseTaskListQuery, TASK_LIST_QUERY_DOC } from './task-query.js';
 import { TasksService } from './tasks.service.js';
 
 const COMPLETE_BODY = new BodyValidation({ variables: { type: 'object' } });
@@ -35,6 +36,7 @@ export class TasksController {
 
   /** Open tasks by default; `X-Total-Count` carries the number before paging. */
   @Get()
+  @OpenApiQuery(TASK_LIST_QUERY_DOC)
   async list(
     @Query() query: Record<string, unknown>,
     @Req() req: AuthedRequest,
