@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { systemClock } from './common/clock.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import type { RuntimeConfig } from './config.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { DeploymentsModule } from './deployments/deployments.module.js';
 import { EngineHost } from './engine-host/engine-host.js';
 import { EngineHostModule } from './engine-host/engine-host.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         ConfigModule.forRoot(config, logger),
         PersistenceModule,
         EngineHostModule,
+        ClusterModule,
         HealthModule,
         AuthModule,
         DeploymentsModule,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { apiSuite } from './api-suite.js';
+import { clusterSuite } from './cluster-suite.js';
 import { deploymentsSuite } from './deployments-suite.js';
 import { instancesSuite } from './instances-suite.js';
 import { identitySuite } from './identity-suite.js';
@@ -66,6 +67,7 @@ if (problem === undefined) {
   pollLoopsSuite('PostgreSQL', postgres);
   pluginsSuite('PostgreSQL', postgres);
   routeRolesSuite('PostgreSQL', postgres);
+  clusterSuite('PostgreSQL', postgres);
 } else if (process.env.CI === 'true') {
   describe('runtime-api over HTTP on PostgreSQL', () => {
     it('needs PostgreSQL in CI', () => {

@@ -58,6 +58,19 @@ export class PluginConfigApplier {
     });
   }
 
+  /**
+   * Another replica changed the plugin's stored configuration or flag: restarts it here with what
+   * is stored now (or leaves it stopped when disabled).
+   */
+  async reload(p: HostedPlugin): Promise<void> {
+    if (!p.loaded) return;
+    await p.lock.run(async () => {
+      this.logger.info({ plugin: p.name }, 'plugin configuration changed on another replica');
+      if (p.lifecycle === 'running') await this.lifecycle.stop(p, 'stopped');
+      await this.lifecycle.start(p);
+    });
+  }
+
   /** Stores the flag, then stops a disabled plugin or starts an enabled one. */
   async setEnabled(p: HostedPlugin, enabled: boolean, actor: string): Promise<HostedPlugin> {
     loadedOrConflict(p);

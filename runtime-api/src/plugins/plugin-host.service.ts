@@ -14,6 +14,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ClusterBus } from '../cluster/cluster-bus.js';
 import type { Clock } from '../common/clock.js';
 import type { RuntimeConfig } from '../config.js';
 import { JobHandlerRegistry } from '../jobs/job-handlers.js';
@@ -36,6 +37,9 @@ import { PluginWorkerSpawner } from './plugin-worker-spawner.js';
 import type { PluginCalls, PluginMethod } from './plugin-worker-protocol.js';
 import { WorkerRestartPolicy } from './worker-restart-policy.js';
 
+/** Notice kind (followed by the plugin's name) of a configuration or flag change. */
+const PLUGIN_CONFIG_NOTICE = 'plugin-config:';
+
 /**
  * Loads plugins (configured packages and the plugins folder), each into a worker thread of its
  * own, keeps their configuration, runs their lifecycle under time limits, and answers for them: a
@@ -51,6 +55,7 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly catalog: PluginCatalogLoader;
   private readonly settings: PluginConfigApplier;
   private readonly calls: ContributionCalls;
+  private unsubscribeCluster: (() => void) | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: RuntimeConfig,
@@ -60,6 +65,7 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(PluginContributions) contributions: PluginContributions,
     @Inject(JobHandlerRegistry) jobHandlers: JobHandlerRegistry,
     @Inject(ConnectorsService) private readonly connectors: ConnectorsService,
+    @Inject(ClusterBus) private readonly cluster: ClusterBus,
   ) {
     this.restarts = new WorkerRestartPolicy(logger, connectors, (p) => this.lifecycle.start(p));
     const spawner = new PluginWorkerSpawner(
@@ -88,6 +94,16 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
     const loaded = this.plugins.all().filter((p) => p.loaded);
     await Promise.all(loaded.map((p) => p.lock.run(() => this.lifecycle.start(p))));
     this.wiring.registerTaskHandlers(loaded, this);
+    // A change made on another replica is applied here too.
+    this.unsubscribeCluster = this.cluster.subscribe((notice, own) => {
+      if (own || !notice.kind.startsWith(PLUGIN_CONFIG_NOTICE)) return;
+      const name = notice.kind.slice(PLUGIN_CONFIG_NOTICE.length);
+      const p = this.plugins.all().find((x) => x.name === name);
+      if (!p) return; // not installed on this replica
+      this.settings
+        .reload(p)
+        .catch((err: unknown) => this.logger.error({ err, plugin: name }, 'plugin reload failed'));
+    });
     this.logger.info(
       { plugins: this.plugins.all().map((p) => ({ name: p.name, status: p.lifecycle })) },
       'plugins loaded',
@@ -96,6 +112,7 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     this.restarts.close();
+    this.unsubscribeCluster?.();
     await Promise.all(this.plugins.all().map((p) => p.lock.run(() => this.lifecycle.shutdown(p))));
   }
 
@@ -130,12 +147,25 @@ export class PluginHost implements OnApplicationBootstrap, OnApplicationShutdown
    * out, or sent back as `********` / `{set:true}`, keep their stored value; `null` removes one.
    * Throws PluginConfigInvalid (nothing stored) when the result does not fit the schema.
    */
-  configure(name: string, input: ConfigInput, actor: string): Promise<HostedPlugin> {
-    return this.settings.configure(this.get(name), input, actor);
+  async configure(name: string, input: ConfigInput, actor: string): Promise<HostedPlugin> {
+    const p = await this.settings.configure(this.get(name), input, actor);
+    await this.tellReplicas(name);
+    return p;
   }
 
-  setEnabled(name: string, enabled: boolean, actor: string): Promise<HostedPlugin> {
-    return this.settings.setEnabled(this.get(name), enabled, actor);
+  async setEnabled(name: string, enabled: boolean, actor: string): Promise<HostedPlugin> {
+    const p = await this.settings.setEnabled(this.get(name), enabled, actor);
+    await this.tellReplicas(name);
+    return p;
+  }
+
+  /** The change is stored and applied here; the other replicas restart the plugin with it. */
+  private async tellReplicas(name: string): Promise<void> {
+    try {
+      await this.cluster.notify(PLUGIN_CONFIG_NOTICE + name);
+    } catch (err) {
+      this.logger.error({ err, plugin: name }, 'plugin configuration notice could not be sent');
+    }
   }
 
   // ---- for the contributions (jobs, facts, notifiers, rule operators) ----

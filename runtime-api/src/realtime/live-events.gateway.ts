@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../common/clock.js';
+import { RemoteCommitFeed } from '../cluster/remote-commit-feed.js';
 import { CommitBus, type InstanceCommit } from '../engine-host/commit-bus.js';
 import { InstanceEntity } from '../persistence/entities.js';
 import { CLOCK, DATA_SOURCE, LOGGER } from '../tokens.js';
@@ -66,6 +67,7 @@ export class LiveEventsGateway implements OnGatewayInit, OnGatewayConnection, On
 
   constructor(
     @Inject(CommitBus) private readonly bus: CommitBus,
+    @Inject(RemoteCommitFeed) private readonly remote: RemoteCommitFeed,
     @Inject(TaskDirectory) private readonly tasks: TaskDirectory,
     @Inject(HandshakeAuthenticator) private readonly authenticator: HandshakeAuthenticator,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
@@ -88,12 +90,19 @@ export class LiveEventsGateway implements OnGatewayInit, OnGatewayConnection, On
         },
       );
     });
-    this.unsubscribe = this.bus.subscribe((commits) => {
+    const enqueue = (commits: readonly InstanceCommit[]) => {
       const batch = [...commits];
       this.queue = this.queue
         .then(() => this.deliver(batch))
         .catch((err: unknown) => this.logger.error({ err }, 'live event delivery failed'));
-    });
+    };
+    // Commits of this replica and of the others (several replicas on one PostgreSQL): one path.
+    const local = this.bus.subscribe(enqueue);
+    const remote = this.remote.subscribe(enqueue);
+    this.unsubscribe = () => {
+      local();
+      remote();
+    };
     this.recheck = setInterval(() => void this.recheckAll(), LIVE_RECHECK_MS);
     this.recheck.unref();
   }
