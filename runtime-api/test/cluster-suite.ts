@@ -3,7 +3,8 @@
  * each with its own HTTP server and socket.io. What one replica commits reaches the sockets of the
  * other, in order and once; a plugin configured on one is restarted with that configuration on the
  * other; the listening connection, killed, comes back and what was committed meanwhile still
- * arrives. Duplicates are checked with a barrier: each replica hands a socket its commits in
+ * arrives; a process deployed on one replica can be started on the other at once, with the same
+ * versions on both, even when the deployment notice was lost. Duplicates are checked with a barrier: each replica hands a socket its commits in
  * ledger order, so once a later commit has arrived, an earlier one is never delivered again.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, ManualClock, type RuntimeApp, type RuntimeConfig } from '@safeflow/runtime-api';
 import { ClusterBus } from '../src/cluster/cluster-bus.js';
+import { DeploymentNotices } from '../src/cluster/deployment-notices.js';
+import { EngineHost } from '../src/engine-host/engine-host.js';
 import type { TestDatabase } from './api-suite.js';
 import { client, deployXml, loginAdmin, startInstance, testConfig, userToken } from './http.js';
 
@@ -302,17 +305,23 @@ export function clusterSuite(name: string, open: () => Promise<TestDatabase>): v
       );
     });
 
-    it('the listening connection, killed, reconnects; what was committed meanwhile still arrives', async () => {
-      const adminA = await connect(baseA, admin);
-      const adminB = await connect(baseB, admin);
+    /** Kills B's listening backend; resolves once B has noticed (its reconnect is under way). */
+    async function killListenerOfB(): Promise<{ pid: number; restored: Promise<void> }> {
       const bus = b.app.get(ClusterBus);
       const pid = bus.listenerPid();
       expect(pid).toEqual(expect.any(Number));
-      const lost = logB.waitFor((l) =>
+      const lostBefore = logB.count((l) =>
         String(l.msg).startsWith('cluster listening connection lost'),
       );
-      const restored = logB.waitFor((l) => l.msg === 'cluster listening connection restored');
-
+      const lost = logB.waitFor(
+        (l) => String(l.msg).startsWith('cluster listening connection lost'),
+        lostBefore + 1,
+      );
+      const restoredBefore = logB.count((l) => l.msg === 'cluster listening connection restored');
+      const restored = logB.waitFor(
+        (l) => l.msg === 'cluster listening connection restored',
+        restoredBefore + 1,
+      );
       const superuser = new pg.Client({ connectionString: db.config().databaseUrl });
       await superuser.connect();
       try {
@@ -322,6 +331,117 @@ export function clusterSuite(name: string, open: () => Promise<TestDatabase>): v
         await superuser.end();
       }
       await lost;
+      return { pid: pid!, restored };
+    }
+
+    /**
+     * Checks that both replicas' engines hold the same process versions and that both serve the
+     * same definitions; resolves to the version keys.
+     */
+    async function sameVersionsOnBoth(): Promise<string[]> {
+      const keysOf = (app: RuntimeApp) =>
+        app.app
+          .get(EngineHost)
+          .engine.listProcesses()
+          .map((p) => p.key)
+          .sort();
+      const keys = keysOf(a);
+      expect(keysOf(b)).toEqual(keys);
+      const servedA = await onA('GET', '/api/process-definitions', admin);
+      const servedB = await onB('GET', '/api/process-definitions', admin);
+      expect(servedA.status).toBe(200);
+      expect(servedB.body).toEqual(servedA.body);
+      expect(servedA.body.map((d: { key: string }) => d.key).sort()).toEqual(keys);
+      return keys;
+    }
+
+    it('a process deployed on replica A is started on replica B at once, with the same versions', async () => {
+      await deployXml(onA, admin, 'cluster_fresh', offeredTaskFlow('cluster_fresh'));
+      // No waiting for the notice: B loads what it lacks when the start meets an unknown process.
+      const id = await startInstance(onB, admin, 'cluster_fresh', { offerTo: ['worker'] });
+      const started = await onB('GET', `/api/process-instances/${id}`, admin);
+      expect(started.body).toMatchObject({ processKey: 'cluster_fresh:1', state: 'active' });
+      expect(started.body.activeElementIds).toEqual(['approve']);
+
+      // A second version deployed on A: once B has heard of it, B starts the new one, numbered as
+      // on A. (A start by process id finds the version B has, so it is the notice that carries a
+      // newer one.)
+      const loadedOnB = (deploymentId: string) =>
+        logB.waitFor(
+          (l) =>
+            l.msg === 'deployment of another replica loaded' && l.deploymentId === deploymentId,
+        );
+      const v2 = await onA('POST', '/api/deployments', admin, {
+        name: 'cluster_fresh',
+        resources: [
+          {
+            name: 'cluster_fresh.bpmn',
+            content: offeredTaskFlow('cluster_fresh').replace(
+              'Approve the permit',
+              'Approve the hot-work permit',
+            ),
+          },
+        ],
+      });
+      expect(v2.status).toBe(201);
+      await loadedOnB(v2.body.id);
+      const second = await startInstance(onB, admin, 'cluster_fresh', { offerTo: ['worker'] });
+      expect((await onB('GET', `/api/process-instances/${second}`, admin)).body.processKey).toBe(
+        'cluster_fresh:2',
+      );
+      expect(await sameVersionsOnBoth()).toEqual(
+        expect.arrayContaining(['cluster_fresh:1', 'cluster_fresh:2']),
+      );
+    });
+
+    it('a deployment made while B does not listen is still usable on B; the same content twice makes no new version', async () => {
+      const { restored } = await killListenerOfB();
+      // Stored while B's listening connection is down: its notice never reaches B.
+      await deployXml(onA, admin, 'cluster_missed', offeredTaskFlow('cluster_missed'));
+      const id = await startInstance(onB, admin, 'cluster_missed', { offerTo: ['worker'] });
+      const started = await onB('GET', `/api/process-instances/${id}`, admin);
+      expect(started.body).toMatchObject({ processKey: 'cluster_missed:1', state: 'active' });
+      await restored;
+
+      // The same content again on A: no new version there, nor on B once B has loaded the row.
+      await deployXml(onA, admin, 'cluster_missed', offeredTaskFlow('cluster_missed'));
+      await b.app.get(EngineHost).deployments.loadNew();
+      const keys = await sameVersionsOnBoth();
+      expect(keys.filter((k) => k.startsWith('cluster_missed:'))).toEqual(['cluster_missed:1']);
+      const again = await startInstance(onB, admin, 'cluster_missed', { offerTo: ['worker'] });
+      expect((await onB('GET', `/api/process-instances/${again}`, admin)).body.processKey).toBe(
+        'cluster_missed:1',
+      );
+    });
+
+    it('a deployment whose notice never comes is loaded by B when a start needs it', async () => {
+      // A sends no deployment notice at all (as if it stopped right after the commit).
+      const noticesOfA = a.app.get(DeploymentNotices);
+      noticesOfA.onApplicationShutdown();
+      try {
+        await deployXml(onA, admin, 'cluster_silent', offeredTaskFlow('cluster_silent'));
+      } finally {
+        await noticesOfA.onModuleInit();
+      }
+      const hostB = b.app.get(EngineHost);
+      expect(hostB.engine.listProcesses().map((p) => p.key)).not.toContain('cluster_silent:1');
+      const id = await startInstance(onB, admin, 'cluster_silent', { offerTo: ['worker'] });
+      const started = await onB('GET', `/api/process-instances/${id}`, admin);
+      expect(started.body).toMatchObject({ processKey: 'cluster_silent:1', state: 'active' });
+      // Nothing is missing any more: an unknown process is still refused, after one catch-up query.
+      const unknown = await onB('POST', '/api/process-instances', admin, {
+        processKey: 'cluster_nowhere',
+      });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.code).toBe('PROCESS_NOT_FOUND');
+      expect(await sameVersionsOnBoth()).toContain('cluster_silent:1');
+    });
+
+    it('the listening connection, killed, reconnects; what was committed meanwhile still arrives', async () => {
+      const adminA = await connect(baseA, admin);
+      const adminB = await connect(baseB, admin);
+      const bus = b.app.get(ClusterBus);
+      const { pid, restored } = await killListenerOfB();
       // Committed while B is (most likely) not listening: its NOTIFY is lost to B.
       const id = await startInstance(onA, admin, 'cluster_offer', { offerTo: ['worker'] });
       await restored;

@@ -7,7 +7,7 @@ import type { RuntimeConfig } from '../config.js';
 import { dialectOf } from '../persistence/data-source.js';
 import { CONFIG, DATA_SOURCE, LOGGER } from '../tokens.js';
 
-/** One notice between replicas: who sent it, what it is about (`commit`, `plugin-config:<name>`). */
+/** One notice between replicas: who sent it, what it is about (`commit`, `deployment`, `plugin-config:<name>`). */
 export interface ClusterNotice {
   /** The replica that sent it. */
   origin: string;

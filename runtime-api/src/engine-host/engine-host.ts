@@ -24,6 +24,7 @@ import { GENESIS_HASH, eventHash } from '../audit/hash-chain.js';
 import { appendToLedger } from '../audit/audit-ledger.js';
 import type { Clock } from '../common/clock.js';
 import { Mutex } from '../common/mutex.js';
+import { DeploymentCatchUp, isProcessNotFound } from '../cluster/deployment-catch-up.js';
 import { CommitBus, type InstanceCommit } from './commit-bus.js';
 import { projectJobs } from './job-projection.js';
 import { projectSubscriptions } from './subscription-projection.js';
@@ -79,6 +80,8 @@ type Outcome = CommandResult | StartResult;
 @Injectable()
 export class EngineHost implements OnModuleInit {
   readonly engine: Engine;
+  /** Loads deployments stored by other replicas (on their notice, or when a command lacks a process). */
+  readonly deployments: DeploymentCatchUp;
   /** sqlite has one writer and one connection: commands run one at a time. PostgreSQL relies on versions. */
   private readonly lock: Mutex | undefined;
 
@@ -90,6 +93,7 @@ export class EngineHost implements OnModuleInit {
   ) {
     this.engine = new Engine({ clock: () => clock.now(), newInstanceId: () => randomUUID() });
     this.lock = dialectOf(ds) === 'sqlite' ? new Mutex() : undefined;
+    this.deployments = new DeploymentCatchUp(ds, this.engine, logger);
   }
 
   /** Runs `fn` alone among commands on sqlite (the single writer); directly on PostgreSQL. */
@@ -99,20 +103,20 @@ export class EngineHost implements OnModuleInit {
 
   /** Redeploys every stored deployment in order, so versions come out as they were. */
   async onModuleInit(): Promise<void> {
-    const rows = await this.ds.getRepository(DeploymentEntity).find({ order: { ordinal: 'ASC' } });
-    for (const row of rows) {
-      await this.engine.deploy(JSON.parse(row.resources) as DeployInput['resources']);
-    }
-    await this.ds.transaction((m) => reconcileTimerStarts(m, this.engine));
-    this.logger.info({ deployments: rows.length }, 'deployments loaded');
+    const loaded = await this.deployments.loadNew(); // reconciles timer starts when it loaded any
+    if (loaded === 0) await this.ds.transaction((m) => reconcileTimerStarts(m, this.engine));
+    this.logger.info({ deployments: loaded }, 'deployments loaded');
   }
 
   /** Deploys and stores; throws the engine's DeploymentError when the models are invalid. */
   deploy(input: DeployInput, actor: string): Promise<{ id: string; result: DeployResult }> {
     return this.serialize(async () => {
+      // Versions follow every deployment stored so far (some perhaps by another replica).
+      await this.deployments.loadNew();
       const result = await this.engine.deploy(input.resources);
       const id = randomUUID();
       const now = this.clock.now();
+      let ordinal = 0;
       await this.ds.transaction(async (m) => {
         const last = await m
           .getRepository(DeploymentEntity)
@@ -126,7 +130,7 @@ export class EngineHost implements OnModuleInit {
           processes: JSON.stringify(result.processes),
           createdBy: actor,
           createdAt: now,
-          ordinal: Number(last?.max ?? 0) + 1,
+          ordinal: (ordinal = Number(last?.max ?? 0) + 1),
         });
         const defs = m.getRepository(ProcessDefinitionEntity);
         for (const p of result.processes) {
@@ -143,6 +147,7 @@ export class EngineHost implements OnModuleInit {
         }
         await reconcileTimerStarts(m, this.engine);
       });
+      this.deployments.storedHere(ordinal);
       this.logger.info(
         { deploymentId: id, processes: result.processes.map((p) => p.key), actor },
         'deployed',
@@ -192,6 +197,22 @@ export class EngineHost implements OnModuleInit {
       inTransaction?: (m: EntityManager) => Promise<void>;
     } = {},
   ): Promise<Outcome> {
+    return this.executeOnce(instanceIds, actor, command, options).catch(async (err: unknown) => {
+      // The process may have been deployed on another replica a moment ago (its notice not heard
+      // yet, or lost, or being loaded): load the stored deployments this one lacks — only now, so a
+      // command costs no query otherwise — and try once more.
+      if (!isProcessNotFound(err)) throw err;
+      await this.serialize(() => this.deployments.loadNew());
+      return this.executeOnce(instanceIds, actor, command, options);
+    });
+  }
+
+  private executeOnce(
+    instanceIds: string[],
+    actor: string,
+    command: (engine: Engine) => Outcome,
+    options: { inTransaction?: (m: EntityManager) => Promise<void> },
+  ): Promise<Outcome> {
     return this.serialize(async () => {
       const loaded = await this.loadRows(instanceIds);
       for (const id of instanceIds) {
@@ -235,6 +256,9 @@ export class EngineHost implements OnModuleInit {
     return this.serialize(async () => {
       const row = await this.ds.getRepository(InstanceEntity).findOneBy({ id: instanceId });
       if (!row) return [];
+      // Its process version may have been deployed on another replica a moment ago.
+      if (!this.engine.listProcesses().some((p) => p.key === row.processKey))
+        await this.deployments.loadNew();
       this.engine.restoreInstance(JSON.parse(row.snapshot) as InstanceState, []);
       try {
         const wanted = new Set(jobKeys);
