@@ -18,53 +18,20 @@ import { ClusterBus } from '../src/cluster/cluster-bus.js';
 import { DeploymentNotices } from '../src/cluster/deployment-notices.js';
 import { EngineHost } from '../src/engine-host/engine-host.js';
 import type { TestDatabase } from './api-suite.js';
-import { client, deployXml, loginAdmin, startInstance, testConfig, userToken } from './http.js';
+import {
+  client,
+  deployXml,
+  gasCheckFlow,
+  loginAdmin,
+  offeredTaskFlow,
+  startInstance,
+  testConfig,
+  userToken,
+} from './http.js';
 
 const WAIT_MS = 10_000;
 const FIXTURES = new URL('./plugins/fixtures/', import.meta.url).pathname;
 const GAS = 'safeflow-plugin-gas-detector';
-
-/** start → user task `approve` offered to the groups in `offerTo` → end. */
-function offeredTaskFlow(processId: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${processId}" targetNamespace="http://safeflow.io/test">
-  <bpmn:process id="${processId}" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve"/>
-    <bpmn:userTask id="approve" name="Approve the permit">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=offerTo"/></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>`;
-}
-
-/** start → `check` (gas-detector:check) → `ok`; a GAS_TOO_HIGH error boundary → `evacuate`. */
-function gasCheckFlow(processId: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${processId}" targetNamespace="http://safeflow.io/test">
-  <bpmn:error id="gasTooHigh" errorCode="GAS_TOO_HIGH"/>
-  <bpmn:process id="${processId}" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check"/>
-    <bpmn:serviceTask id="check" name="H2S check">
-      <bpmn:extensionElements><zeebe:taskDefinition type="gas-detector:check" retries="1"/></bpmn:extensionElements>
-    </bpmn:serviceTask>
-    <bpmn:boundaryEvent id="tooHigh" attachedToRef="check">
-      <bpmn:errorEventDefinition errorRef="gasTooHigh"/>
-    </bpmn:boundaryEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="ok"/>
-    <bpmn:userTask id="ok" name="Start hot work"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="ok" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-    <bpmn:sequenceFlow id="f4" sourceRef="tooHigh" targetRef="evacuate"/>
-    <bpmn:userTask id="evacuate" name="Evacuate the area"/>
-    <bpmn:sequenceFlow id="f5" sourceRef="evacuate" targetRef="end2"/>
-    <bpmn:endEvent id="end2"/>
-  </bpmn:process>
-</bpmn:definitions>`;
-}
 
 /** Every log line one replica writes, parsed; tests wait for a line instead of sleeping. */
 class LogCapture {
@@ -221,7 +188,7 @@ export function clusterSuite(name: string, open: () => Promise<TestDatabase>): v
       admin = await loginAdmin(onA);
       worker = await userToken(onA, admin, 'wanda.worker', ['worker']);
       await deployXml(onA, admin, 'cluster_offer', offeredTaskFlow('cluster_offer'));
-      await deployXml(onA, admin, 'cluster_gas', gasCheckFlow('cluster_gas'));
+      await deployXml(onA, admin, 'cluster_gas', gasCheckFlow('cluster_gas', 1));
       expect((await configureGas(10)).status).toBe(200);
       // B starts after the deployments (each replica loads them at startup) and the configuration.
       b = await createApp(config(logB));

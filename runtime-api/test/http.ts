@@ -122,6 +122,48 @@ export function signalFlow(processId: string, name: string): string {
 </bpmn:definitions>`;
 }
 
+/** start → user task `approve` offered to the groups in `offerTo` → end. */
+export function offeredTaskFlow(processId: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${processId}" targetNamespace="http://safeflow.io/test">
+  <bpmn:process id="${processId}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve"/>
+    <bpmn:userTask id="approve" name="Approve the permit">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=offerTo"/></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+/** start → `check` (gas-detector:check, `retries`) → `ok`; a GAS_TOO_HIGH error boundary → `evacuate`. */
+export function gasCheckFlow(processId: string, retries = 3): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${processId}" targetNamespace="http://safeflow.io/test">
+  <bpmn:error id="gasTooHigh" errorCode="GAS_TOO_HIGH"/>
+  <bpmn:process id="${processId}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check"/>
+    <bpmn:serviceTask id="check" name="H2S check">
+      <bpmn:extensionElements><zeebe:taskDefinition type="gas-detector:check" retries="${retries}"/></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:boundaryEvent id="tooHigh" attachedToRef="check">
+      <bpmn:errorEventDefinition errorRef="gasTooHigh"/>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="ok"/>
+    <bpmn:userTask id="ok" name="Start hot work"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="ok" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="tooHigh" targetRef="evacuate"/>
+    <bpmn:userTask id="evacuate" name="Evacuate the area"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="evacuate" targetRef="end2"/>
+    <bpmn:endEvent id="end2"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
 export const ADMIN_PASSWORD = 'admin-test-password';
 
 /** The config every e2e suite runs with, on the suite's database (and clock, if it injects one). */

@@ -20,6 +20,7 @@ import type { TestDatabase } from './api-suite.js';
 import {
   client,
   deployXml,
+  gasCheckFlow,
   getInstance,
   loginAdmin,
   serviceTaskFlow,
@@ -97,32 +98,6 @@ function webhookReceiver(): Promise<{ server: Server; url: string; received: Rec
       resolve({ server, url: `http://127.0.0.1:${port}/hooks/safeflow`, received });
     }),
   );
-}
-
-/** start → `check` (gas-detector:check) → `ok`; a GAS_TOO_HIGH error boundary → `evacuate`. */
-function gasCheckFlow(processId: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${processId}" targetNamespace="http://safeflow.io/test">
-  <bpmn:error id="gasTooHigh" errorCode="GAS_TOO_HIGH"/>
-  <bpmn:process id="${processId}" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check"/>
-    <bpmn:serviceTask id="check" name="H2S check">
-      <bpmn:extensionElements><zeebe:taskDefinition type="gas-detector:check" retries="3"/></bpmn:extensionElements>
-    </bpmn:serviceTask>
-    <bpmn:boundaryEvent id="tooHigh" attachedToRef="check">
-      <bpmn:errorEventDefinition errorRef="gasTooHigh"/>
-    </bpmn:boundaryEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="ok"/>
-    <bpmn:userTask id="ok" name="Start hot work"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="ok" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-    <bpmn:sequenceFlow id="f4" sourceRef="tooHigh" targetRef="evacuate"/>
-    <bpmn:userTask id="evacuate" name="Evacuate the area"/>
-    <bpmn:sequenceFlow id="f5" sourceRef="evacuate" targetRef="end2"/>
-    <bpmn:endEvent id="end2"/>
-  </bpmn:process>
-</bpmn:definitions>`;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   client,
   deployXml,
   loginAdmin,
+  offeredTaskFlow,
   serviceTaskFlow,
   startInstance,
   testConfig,
@@ -23,22 +24,6 @@ import {
 
 const JWT_SECRET = 'test-secret-for-the-e2e-suite';
 const WAIT_MS = 5_000;
-
-/** start → user task `approve` offered to the groups in `offerTo` → end. */
-function offeredTaskFlow(processId: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${processId}" targetNamespace="http://safeflow.io/test">
-  <bpmn:process id="${processId}" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve"/>
-    <bpmn:userTask id="approve" name="Approve the permit">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=offerTo"/></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>`;
-}
 
 interface Received {
   name: string;
